@@ -1,0 +1,172 @@
+/* err.c - diagnostics in the shape "ipc-TOOL: VERB OPERAND: message" */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipckit.h"
+
+static const char *verb;
+static const char *operand;
+
+void
+setverb(const char *v)
+{
+	verb = v;
+}
+
+void
+setoperand(const char *o)
+{
+	operand = o;
+}
+
+const char *
+getverb(void)
+{
+	return verb;
+}
+
+/* prefix, message, optional strerror: one line, one write */
+void
+ivwarn(int errnum, const char *fmt, va_list ap)
+{
+	char line[2048];
+	size_t n;
+	int r;
+
+	r = snprintf(line, sizeof(line), "%s: ", getprogname());
+	n = r > 0 ? (size_t)r : 0;
+	if (verb != NULL && n < sizeof(line)) {
+		r = snprintf(line + n, sizeof(line) - n, "%s%s%s: ", verb,
+		    operand != NULL ? " " : "",
+		    operand != NULL ? operand : "");
+		if (r > 0)
+			n += (size_t)r;
+	}
+	if (fmt != NULL && n < sizeof(line)) {
+		r = vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+		if (r > 0)
+			n += (size_t)r;
+	}
+	if (errnum != 0 && n < sizeof(line)) {
+		r = snprintf(line + n, sizeof(line) - n, "%s%s",
+		    fmt != NULL ? ": " : "", strerror(errnum));
+		if (r > 0)
+			n += (size_t)r;
+	}
+	if (n > sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	/* operands may hold newlines: keep the message on one line */
+	for (size_t i = 0; i < n; i++)
+		if (line[i] == '\n')
+			line[i] = ' ';
+	line[n++] = '\n';
+	fflush(stdout);
+	(void)writeall(2, line, n);
+}
+
+void
+iwarn(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	ivwarn(saved, fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void
+iwarnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ivwarn(0, fmt, ap);
+	va_end(ap);
+}
+
+void
+iverbose(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!opt.verbose)
+		return;
+	va_start(ap, fmt);
+	ivwarn(0, fmt, ap);
+	va_end(ap);
+}
+
+void
+eerr(int status, const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	ivwarn(saved, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+eerrx(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ivwarn(0, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+/* a usage error: one line naming the problem and where help is */
+void
+eusage(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	const char *saved = operand;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	operand = NULL;
+	if (verb != NULL)
+		iwarnx("%s (see '%s %s --help')", msg, getprogname(), verb);
+	else
+		iwarnx("%s (see '%s --help')", msg, getprogname());
+	operand = saved;
+	exit(EXIT_USAGE);
+}
+
+void *
+ecalloc(size_t n, size_t size)
+{
+	void *p;
+
+	if ((p = calloc(n, size)) == NULL)
+		eerr(EXIT_FAIL, "calloc");
+	return p;
+}
+
+void *
+ereallocarray(void *p, size_t n, size_t size)
+{
+	if ((p = reallocarray(p, n, size)) == NULL)
+		eerr(EXIT_FAIL, "reallocarray");
+	return p;
+}
+
+char *
+estrdup(const char *s)
+{
+	char *p;
+
+	if ((p = strdup(s)) == NULL)
+		eerr(EXIT_FAIL, "strdup");
+	return p;
+}

@@ -1,0 +1,212 @@
+/*
+ * ipckit.h - the one header every cmd/ipc-*.c includes.
+ *
+ * Conventions (see STYLE.md):
+ *  - only functions whose names start with 'e' may exit the process;
+ *  - library functions return -1 and set errno, the caller reports;
+ *  - diagnostics go through eerr/eerrx/iwarn/iwarnx, which prefix
+ *    "ipc-TOOL: VERB OPERAND: " so every message has the same shape.
+ */
+#ifndef IPCKIT_H
+#define IPCKIT_H
+
+#include <sys/types.h>
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#define IPCKIT_VERSION	"0.1.0"
+
+/* Exit statuses (SPEC section 1). */
+#define EXIT_FAIL	1
+#define EXIT_USAGE	2
+#define EXIT_TIMEOUT	124
+#define EXIT_NOEXEC	126
+#define EXIT_NOTFOUND	127
+#define EXIT_EPIPE	141	/* stdout closed: 128 + SIGPIPE, quietly */
+
+/* ---- err.c: diagnostics ------------------------------------------------ */
+
+void	 setverb(const char *);
+void	 setoperand(const char *);
+const char *getverb(void);
+void	 eerr(int, const char *, ...)
+	    __attribute__((noreturn, format(printf, 2, 3)));
+void	 eerrx(int, const char *, ...)
+	    __attribute__((noreturn, format(printf, 2, 3)));
+void	 eusage(const char *, ...)
+	    __attribute__((noreturn, format(printf, 1, 2)));
+void	 iwarn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	 iwarnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	 ivwarn(int, const char *, va_list);
+void	 iverbose(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	*ecalloc(size_t, size_t);
+void	*ereallocarray(void *, size_t, size_t);
+char	*estrdup(const char *);
+
+/* ---- verb.c / opt.c: dispatch and the common options ------------------- */
+
+struct verb {
+	const char	*name;
+	int		(*fn)(int, char *[]);
+	const char	*args;		/* synopsis after the verb */
+	const char	*help;		/* one line */
+};
+
+int	 verb_main(int, char *[], const struct verb *, const char *);
+void	 verb_usage(FILE *, const struct verb *);
+const struct verb *verb_current(void);
+
+/* Bits selecting which common options a verb accepts. */
+#define O_TIMEOUT	(1u << 0)	/* --timeout DUR, -t */
+#define O_NOWAIT	(1u << 1)	/* --nowait */
+#define O_COUNT		(1u << 2)	/* --count N, -n */
+#define O_NULL		(1u << 3)	/* --null, -0 */
+#define O_RAW		(1u << 4)	/* --raw */
+#define O_SYSV		(1u << 5)	/* --sysv (and --proj N) */
+#define O_CREATE	(1u << 6)	/* --create, -c */
+#define O_MODE		(1u << 7)	/* --mode MODE, -m */
+#define O_JSON		(1u << 8)	/* --json */
+#define O_POSIX		(1u << 9)	/* --posix (ls, limits) */
+/* --quiet/-q, --verbose/-v and --help/-h are always accepted. */
+
+struct common {
+	long long	 timeout;	/* milliseconds, -1 = wait forever */
+	long long	 count;		/* 0 = no limit */
+	int		 sep;		/* record separator: '\n' or '\0' */
+	int		 raw;
+	int		 sysv;
+	int		 posix;
+	int		 create;
+	int		 json;
+	int		 quiet;
+	int		 verbose;
+	mode_t		 mode;		/* 0600 unless --mode */
+	int		 proj;		/* ftok project id, --proj */
+	unsigned	 given;		/* O_* bits the user actually gave */
+};
+extern struct common opt;
+
+/*
+ * Verb-specific options: give a struct option array (terminated by a zero
+ * entry).  An entry whose val is a printable character also gets that
+ * short letter; long-only options use val >= 256.  opt_next() returns the
+ * val of each verb-specific option with optarg set, handles the common
+ * ones itself, and returns -1 at the end.  opt_end() then leaves the
+ * operands in *argcp and *argvp and, for verbs that run a command, the words
+ * after "--" in *cmdvp (NULL when there was no "--").
+ */
+void	 opt_begin(int, char *[], unsigned, const struct option *);
+int	 opt_next(void);
+void	 opt_end(int *, char ***, char ***);
+void	 opt_operands(int, int, int);	/* argc, min, max (-1: any) */
+
+/* ---- parse.c: numbers, sizes, durations, modes ------------------------- */
+
+int	 parse_size(const char *, uint64_t *);
+int	 parse_duration(const char *, long long *);	/* -> ms */
+int	 parse_mode(const char *, mode_t *);
+int	 parse_num(const char *, long long, long long, long long *);
+uint64_t esize(const char *, const char *, uint64_t, uint64_t);
+long long edur(const char *, const char *);
+long long enum_(const char *, const char *, long long, long long);
+mode_t	 emode(const char *);
+const char *fmt_size(char *, size_t, uint64_t);
+const char *fmt_dur(char *, size_t, long long);
+
+/* ---- deadline.c: --timeout on the monotonic clock ---------------------- */
+
+struct deadline {
+	struct timespec	 end;
+	int		 forever;
+};
+
+void	 deadline_init(struct deadline *, long long);	/* ms, -1 forever */
+long long deadline_left(const struct deadline *);	/* ms, -1 forever */
+int	 deadline_expired(const struct deadline *);
+struct timespec *deadline_realtime(const struct deadline *, struct timespec *);
+long long mono_ms(void);
+double	 mono_sec(void);
+
+/* ---- cleanup.c: what a run created, signals, stdout discipline --------- */
+
+void	 cleanup_init(void);		/* called by verb_main */
+int	 cleanup_add(void (*)(void *), void *);	/* returns a handle */
+int	 cleanup_unlink(const char *);	/* copies the path */
+void	 cleanup_del(int);		/* forget without running */
+void	 cleanup_run(void);
+extern volatile sig_atomic_t gotsig;
+void	 echecksig(void);		/* re-raise a pending INT/TERM/HUP */
+void	 eepipe(void);			/* stdout gone: clean up, exit 141 */
+int	 efinish(int);			/* flush and check stdout, return status */
+
+/* ---- io.c: full read/write loops and the splice copy ------------------- */
+
+ssize_t	 readsome(int, void *, size_t);
+int	 writeall(int, const void *, size_t);
+int	 waitfd(int, short, long long);	/* poll one fd, ms; 1 ready, 0 t/o */
+int	 set_nonblock(int, int);
+int	 pipe_capacity(int);		/* -1 when not a pipe */
+int	 pipe_queued(int);		/* FIONREAD */
+int	 set_pipe_size(int, size_t);	/* F_SETPIPE_SZ, errno kept */
+
+struct xfer {
+	int		 in, out;
+	int		 splice_ok;	/* try splice(2) first */
+	char		*buf;		/* fallback buffer */
+	size_t		 bufsz;
+	uint64_t	 bytes;		/* moved so far */
+};
+void	 xfer_init(struct xfer *, int, int, size_t);
+void	 xfer_free(struct xfer *);
+/* move up to max bytes; returns bytes moved, 0 at EOF, -1 on error with
+ * errno (EPIPE: output gone; EAGAIN only for non-blocking ends) */
+ssize_t	 xfer_step(struct xfer *, size_t);
+int	 copyfd(int, int, uint64_t *);	/* until EOF; 0 or -1 */
+
+/* ---- frame.c: records in, records out ---------------------------------- */
+
+#define REC_RAW		(-1)		/* sep value for --raw chunks */
+#define REC_HARDMAX	(64u << 20)	/* longest record we will buffer */
+
+struct recin {
+	int		 fd;
+	int		 sep;		/* '\n', '\0' or REC_RAW */
+	size_t		 chunk;		/* REC_RAW: largest chunk */
+	char		*buf;
+	size_t		 cap, start, end;
+	int		 eof;
+	uint64_t	 nrec;
+};
+void	 recin_init(struct recin *, int, int, size_t);
+void	 recin_free(struct recin *);
+/* next record: *p points into the reader's buffer, valid until the next
+ * call; returns its length (without separator), 0..., or -1 at EOF
+ * (errno 0) or on error (errno set; E2BIG: over REC_HARDMAX) */
+ssize_t	 recin_next(struct recin *, char **);
+
+struct recout {
+	int		 fd;
+	char		*buf;
+	size_t		 cap, len;
+};
+void	 recout_init(struct recout *, int, size_t);
+void	 recout_free(struct recout *);
+/* append a record (+ separator unless sep is REC_RAW); -1 on error */
+int	 recout_put(struct recout *, const void *, size_t, int);
+int	 recout_flush(struct recout *);
+
+/* ---- spawn.c: child commands ------------------------------------------- */
+
+void	 child_sigreset(void);		/* defaults, empty mask: for children */
+pid_t	 spawn_sh(const char *, int, int, int);	/* cmd, fd0, fd1, closefd */
+pid_t	 spawn_argv(char *const [], int, int, int);
+int	 exit_status(int);		/* wait status -> shell status */
+int	 ewaitpid(pid_t);		/* wait, retry EINTR, shell status */
+
+#endif /* IPCKIT_H */

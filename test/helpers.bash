@@ -1,0 +1,144 @@
+# helpers.bash - loaded by every test file: libraries, PATH, unique names,
+# and a teardown that fails a test which leaves a kernel object behind.
+# shellcheck shell=bash
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+IPCKIT_BIN=${IPCKIT_BIN:-$TOP/build/bin}
+PATH=$IPCKIT_BIN:$PATH
+export PATH IPCKIT_BIN TOP
+# Debian's python modules (sysv_ipc) live with the system interpreter
+PY=/usr/bin/python3
+export PY
+
+# a name no other test (or run) uses: ipckit-t<pid>-<test>-<n>
+uniq_name() {
+	_ipckit_n=$(( ${_ipckit_n:-0} + 1 ))
+	printf 'ipckit-t%s-%s-%s\n' "$$" "${BATS_SUITE_TEST_NUMBER:-0}" "$_ipckit_n"
+}
+
+# a SysV key in a range of our own: 0x7e<pid:4><test:2>
+uniq_key() {
+	_ipckit_k=$(( ${_ipckit_k:-0} + 1 ))
+	printf '0x7e%04x%01x%01x\n' "$(( $$ & 0xffff ))" \
+	    "$(( ${BATS_SUITE_TEST_NUMBER:-0} & 0xf ))" "$(( _ipckit_k & 0xf ))"
+}
+
+# where the mqueue file system is mounted here, if anywhere
+mqueue_dir() {
+	awk '$3 == "mqueue" { print $2; exit }' /proc/self/mounts
+}
+
+# run "$@" where the mqueue file system is mounted: as is when it is,
+# else in a private mount namespace with a private mount of it (the
+# queues themselves are the host's: only the view is private)
+with_mqueue() {
+	if [ -n "$(mqueue_dir)" ]; then
+		"$@"
+	else
+		local d="$BATS_TEST_TMPDIR/mqueue-view"
+		mkdir -p "$d"
+		unshare -m --propagation private sh -c \
+		    'mount -t mqueue mqueue "$1" && shift && exec "$@"' \
+		    sh "$d" "$@"
+	fi
+}
+
+# a directory that user nobody can use, removed in teardown
+nobody_dir() {
+	local d
+	d=$(mktemp -d /tmp/ipckit-nobody.XXXXXX)
+	chmod 1777 "$d"
+	_ipckit_rmdirs+=("$d")
+	printf '%s\n' "$d"
+}
+
+as_nobody() {
+	runuser -u nobody -- "$@"
+}
+
+# everything of ours that is visible system-wide
+ipc_snapshot() {
+	{
+		ls /dev/shm 2>/dev/null | sed 's/^/shm /'
+		ipcs -q 2>/dev/null | awk '$1 ~ /^0x/ { print "msq", $1, $2 }'
+		ipcs -m 2>/dev/null | awk '$1 ~ /^0x/ { print "shm", $1, $2 }'
+		ipcs -s 2>/dev/null | awk '$1 ~ /^0x/ { print "sem", $1, $2 }'
+		with_mqueue_ls 2>/dev/null | sed 's/^/mq /'
+	} | sort
+}
+
+with_mqueue_ls() {
+	local d
+	d=$(mqueue_dir)
+	if [ -n "$d" ]; then
+		ls "$d"
+	else
+		d=$(mktemp -d)
+		unshare -m --propagation private sh -c \
+		    'mount -t mqueue mqueue "$1" && ls "$1"' sh "$d"
+		rmdir "$d"
+	fi
+}
+
+setup() {
+	_ipckit_rmdirs=()
+	_ipckit_before=$(ipc_snapshot)
+	cd "$BATS_TEST_TMPDIR" || return 1
+	if declare -F local_setup >/dev/null; then
+		local_setup
+	fi
+}
+
+teardown() {
+	local after leaked
+	if declare -F local_teardown >/dev/null; then
+		local_teardown
+	fi
+	# kill stray background jobs this test started
+	jobs -p | xargs -r kill 2>/dev/null
+	wait 2>/dev/null
+	after=$(ipc_snapshot)
+	leaked=$(comm -13 <(printf '%s\n' "$_ipckit_before") <(printf '%s\n' "$after") | grep -v '^$' || true)
+	for d in "${_ipckit_rmdirs[@]}"; do
+		rm -rf "$d"
+	done
+	if [ -n "$leaked" ]; then
+		echo "test leaked IPC objects:" >&2
+		echo "$leaked" >&2
+		# clean up so one leak does not fail every later test
+		ipc_remove_leaked "$leaked"
+		return 1
+	fi
+}
+
+ipc_remove_leaked() {
+	local kind a b
+	while read -r kind a b; do
+		case $kind in
+		shm) if [ -n "$b" ]; then ipcrm -m "$b"; else rm -f "/dev/shm/$a"; fi ;;
+		msq) ipcrm -q "$b" ;;
+		sem) ipcrm -s "$b" ;;
+		mq) "$PY" -c 'import sys,ctypes; l=ctypes.CDLL("librt.so.1"); l.mq_unlink(("/"+sys.argv[1]).encode())' "$a" ;;
+		esac
+	done <<<"$1" 2>/dev/null
+}
+
+# wait until a condition holds, up to N tenths of a second (generous:
+# the machine may be loaded); fails the test otherwise
+wait_for() {
+	local n=$1
+	shift
+	while ! "$@"; do
+		n=$(( n - 1 ))
+		[ "$n" -gt 0 ] || { echo "wait_for timed out: $*" >&2; return 1; }
+		sleep 0.1
+	done
+}
+
+# random binary file of N KiB
+randfile() {
+	head -c "$(( $2 * 1024 ))" /dev/urandom >"$1"
+}
