@@ -209,4 +209,38 @@ pid_t	 spawn_argv(char *const [], int, int, int);
 int	 exit_status(int);		/* wait status -> shell status */
 int	 ewaitpid(pid_t);		/* wait, retry EINTR, shell status */
 
+/* ---- name.c: POSIX object names and SysV keys (SPEC 1) ----------------- */
+
+/* "NAME" or "/NAME" -> "/NAME" in out (NAME_MAX + 2 bytes); -1 with
+ * errno EINVAL (empty, "/" inside) or ENAMETOOLONG */
+int	 posix_name(const char *, char *, size_t);
+void	 eposix_name(const char *, char *, size_t);	/* exit 2 */
+
+struct sysvref {
+	key_t		 key;		/* IPC_PRIVATE when given as id:N */
+	int		 id;		/* -1 unless given as id:N */
+	int		 fromftok;	/* key came from a path through ftok */
+};
+/* "0x1a2b", "6699", "0777" (as ipcrm reads), "id:N", or an existing path
+ * (ftok with proj); -1 with errno EINVAL for a malformed operand, or the
+ * errno of ftok(3) for a path that cannot be used */
+int	 sysv_ref(const char *, int, struct sysvref *);
+void	 esysv_ref(const char *, int, struct sysvref *);	/* exit 2 or 1 */
+
+/* ---- ls / rm / limits for mq, shm and sem (SPEC section 3) ------------- */
+
+enum ipckind { IPC_MQ, IPC_SHM, IPC_SEM };
+
+/* the verb functions, to be called from a tool's verb table */
+int	 ipcobj_ls(enum ipckind, int, char *[]);
+int	 ipcobj_rm(enum ipckind, int, char *[]);
+int	 ipcobj_limits(enum ipckind, int, char *[]);
+#define IPCOBJ_LS_ARGS	"[--posix | --sysv] [--stale] [--older-than DUR] " \
+			"[--owner USER] [-o LIST] [--noheadings] [--raw] [--json] [-v]"
+#define IPCOBJ_RM_ARGS	"[--sysv] [--proj N] [--all] [--stale] " \
+			"[--older-than DUR] [--owner USER] [--dry-run] [OPERAND...]"
+#define IPCOBJ_LIMITS_ARGS "[--posix | --sysv] [--json]"
+/* where the mqueue file system is mounted, or NULL */
+const char *mqueue_mountpoint(void);
+
 #endif /* IPCKIT_H */
