@@ -41,7 +41,7 @@ LIBA     = $(BUILD)/libipckit.a
 MAN1     = $(wildcard man/ipc-*.1)
 MAN7     = man/ipckit.7
 
-.PHONY: all check install uninstall clean lint sanitize bench demo deps test
+.PHONY: all check install uninstall clean lint sanitize bench demo deps test fuzz
 
 all: $(BINS)
 
@@ -109,4 +109,27 @@ uninstall:
 	rm -f $(DESTDIR)$(MANDIR)/man7/ipckit.7
 
 clean:
-	rm -rf build build-san build-lint bench/bin
+	rm -rf build build-san build-lint build-fuzz bench/bin
+
+# libFuzzer on the parsers and the record reader (clang); FUZZTIME seconds each
+FUZZTIME ?= 20
+FUZZERS   = $(patsubst test/fuzz/%.c,build-fuzz/%,$(wildcard test/fuzz/fuzz_*.c))
+FUZZFLAGS = -std=gnu11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+            -fno-sanitize-recover=undefined $(PKG_CFLAGS) -Ilib
+
+build-fuzz/%: test/fuzz/%.c $(LIBSRC) lib/ipckit.h
+	@mkdir -p $(@D)
+	clang $(FUZZFLAGS) -o $@ $< $(LIBSRC) $(ILIBS)
+
+fuzz: deps
+	@sh mk/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZERS)
+	@for f in $(FUZZERS); do \
+	    mkdir -p build-fuzz/corpus-$${f##*/}; \
+	    echo "fuzz: $$f for $(FUZZTIME)s"; \
+	    $$f -max_total_time=$(FUZZTIME) -max_len=4096 -print_final_stats=0 \
+	        -artifact_prefix=build-fuzz/ \
+	        build-fuzz/corpus-$${f##*/} 2>build-fuzz/$${f##*/}.log \
+	        || { tail -40 build-fuzz/$${f##*/}.log; exit 1; }; \
+	    grep -E '^Done|^#.*DONE' build-fuzz/$${f##*/}.log | tail -1; \
+	done

@@ -86,8 +86,8 @@ recin_next(struct recin *r, char **p)
 		return (ssize_t)len;
 	}
 	for (;;) {
-		s = memchr(r->buf + r->start + scanned, r->sep,
-		    r->end - r->start - scanned);
+		s = r->end - r->start > scanned ? memchr(r->buf + r->start +
+		    scanned, r->sep, r->end - r->start - scanned) : NULL;
 		if (s != NULL) {
 			len = (size_t)(s - (r->buf + r->start));
 			*p = r->buf + r->start;

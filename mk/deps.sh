@@ -9,6 +9,8 @@ test="bats bats-support bats-assert mandoc python3 python3-sysv-ipc \
 socat netcat-openbsd pv moreutils procps util-linux bsdutils psmisc \
 iproute2 shellcheck coreutils"
 pkgs="$build $test"
+# "deps.sh fuzz": what make fuzz needs on top
+[ "${1:-}" = fuzz ] && pkgs="clang libclang-rt-14-dev"
 
 missing=
 for p in $pkgs; do
