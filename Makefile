@@ -76,7 +76,7 @@ sanitize: deps
 
 lint: deps
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)
-	shellcheck -s bash completions/bash/* test/helpers.bash mk/*.sh bench/*.sh .ci/run
+	shellcheck -S warning -s bash completions/bash/* test/helpers.bash mk/*.sh bench/*.sh .ci/run
 	@$(MAKE) --no-print-directory BUILD=build-lint WERROR=1 all
 
 bench: deps

@@ -24,5 +24,6 @@ for f in "$here"/*.bench; do
 	if [ -n "${BENCH_ONLY:-}" ] && [ "$BENCH_ONLY" != "$name" ]; then
 		continue
 	fi
+	# shellcheck source=/dev/null
 	. "$f"
 done

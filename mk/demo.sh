@@ -54,6 +54,7 @@ if has ipc-mq; then
 fi
 
 for t in shm sem sig sock; do
+	# shellcheck source=/dev/null
 	has "ipc-$t" && [ -f "$(dirname "$0")/demo-$t.sh" ] && . "$(dirname "$0")/demo-$t.sh"
 done
 printf '\ndemo done\n'
