@@ -71,7 +71,7 @@ opt_begin(int argc, char *argv[], unsigned m, const struct option *extra)
 	shortopts[1] = '\0';
 	ns = 1;
 	for (i = 0; i < NCOMMON; i++) {
-		if ((common[i].bit & m) == 0)
+		if ((common[i].bit & m) == 0 && common[i].bit != ~0u)
 			continue;
 		longopts[nl++] = common[i].o;
 		addshort(&ns, common[i].o.val, common[i].o.has_arg);
