@@ -202,11 +202,18 @@ emode(const char *s)
 const char *
 fmt_size(char *buf, size_t len, uint64_t n)
 {
+	/* HN_AUTOSCALE picks the smallest scale that fits the buffer: give
+	 * it room for "1.5KiB" / "115GiB" only, or it never scales */
+	char tmp[7];
+
 	if (n < 1024)
 		snprintf(buf, len, "%lluB", (unsigned long long)n);
-	else if (humanize_number(buf, len, (int64_t)n, "B", HN_AUTOSCALE,
+	else if (n > INT64_MAX || humanize_number(tmp, sizeof(tmp),
+	    (int64_t)n, "B", HN_AUTOSCALE,
 	    HN_DECIMAL | HN_NOSPACE | HN_IEC_PREFIXES) == -1)
 		snprintf(buf, len, "%llu", (unsigned long long)n);
+	else
+		strlcpy(buf, tmp, len);
 	return buf;
 }
 
