@@ -237,8 +237,9 @@ int	 ipcobj_rm(enum ipckind, int, char *[]);
 int	 ipcobj_limits(enum ipckind, int, char *[]);
 #define IPCOBJ_LS_ARGS	"[--posix | --sysv] [--stale] [--older-than DUR] " \
 			"[--owner USER] [-o LIST] [--noheadings] [--raw] [--json] [-v]"
-#define IPCOBJ_RM_ARGS	"[--sysv] [--proj N] [--all] [--stale] " \
-			"[--older-than DUR] [--owner USER] [--dry-run] [OPERAND...]"
+#define IPCOBJ_RM_ARGS	"[--posix | --sysv [--proj N]] [--all] [--stale] " \
+			"[--older-than DUR] [--owner USER] [--dry-run] [-v] " \
+			"[OPERAND...]"
 #define IPCOBJ_LIMITS_ARGS "[--posix | --sysv] [--json]"
 /* where the mqueue file system is mounted, or NULL */
 const char *mqueue_mountpoint(void);
