@@ -37,7 +37,7 @@ struct ipcobj {
 	long long	 value;		/* POSIX sem */
 	long long	 cpid, lpid;	/* SysV shm; 0 = none recorded */
 	long long	 lspid, lrpid;	/* SysV mq */
-	time_t		 ctime;		/* creation / last change, 0 unknown */
+	time_t		 ctime;		/* SysV ctime, POSIX mtime; 0 unknown */
 	/* filled by stale_check() */
 	int		 stale;		/* 1: nobody uses it */
 	char		 why[160];	/* why it is or is not stale */

@@ -176,7 +176,10 @@ posix_list(enum ipckind k, struct objlist *l)
 		o->uid = o->cuid = st.st_uid;
 		o->gid = o->cgid = st.st_gid;
 		o->mode = st.st_mode & 0777;
-		o->ctime = st.st_ctim.tv_sec;
+		/* the last change of contents: creation, a send or a
+		 * receive.  Not st_ctime, which reading the queue's file
+		 * (for QSIZE, as we do) sets to now */
+		o->ctime = st.st_mtim.tv_sec;
 		switch (k) {
 		case IPC_MQ:
 			mq_attrs(dfd, de->d_name, o);
