@@ -19,25 +19,6 @@ local_setup() {
 	MQDIR=$MQTMP/mq
 	mkdir "$MQDIR"
 	export MQTMP MQDIR
-	# a POSIX queue with messages: mkq NAME [MODE [MSG...]]
-	cat >"$MQTMP/mkq.py" <<-'EOF'
-	import ctypes, os, sys
-	rt = ctypes.CDLL("librt.so.1", use_errno=True)
-	class Attr(ctypes.Structure):
-	    _fields_ = [("flags", ctypes.c_long), ("maxmsg", ctypes.c_long),
-	                ("msgsize", ctypes.c_long), ("curmsgs", ctypes.c_long),
-	                ("pad", ctypes.c_long * 4)]
-	a = Attr(0, 4, 64, 0)
-	mode = int(sys.argv[2], 8) if len(sys.argv) > 2 else 0o600
-	q = rt.mq_open(sys.argv[1].encode(), os.O_CREAT | os.O_EXCL | os.O_WRONLY,
-	               mode, ctypes.byref(a))
-	if q < 0:
-	    sys.exit("mq_open: " + os.strerror(ctypes.get_errno()))
-	os.fchmod(q, mode)
-	for m in sys.argv[3:]:
-	    rt.mq_send(q, m.encode(), len(m.encode()), 0)
-	EOF
-	chmod 644 "$MQTMP/mkq.py"
 }
 
 local_teardown() {
@@ -53,7 +34,15 @@ isolated() {
 		set -eu
 		mount -t mqueue none "$MQDIR"
 		cd "$MQTMP"
-		mkq() { "$PY" "$MQTMP/mkq.py" "$@"; }
+		# mkq NAME [MODE [MSG...]]: a 4 x 64 queue, with messages
+		mkq() {
+			ipc-mq create --max-msgs 4 --msg-size 64 --mode "${2:-600}" "$1"
+			if [ $# -gt 2 ]; then
+				printf "%s\n" "${@:3}" | ipc-mq send "$1"
+			fi
+		}
+		# holds NAME: true once some process has the queue open
+		holds() { ls -l /proc/"$1"/fd 2>/dev/null | grep -q -- "$2\$"; }
 		waitfor() {
 			local n=$1; shift
 			while ! "$@"; do
@@ -94,7 +83,8 @@ unmounted() {
 @test "ls: POSIX queues of the host, seen through with_mqueue's private mount" {
 	local n
 	n=$(uniq_name)
-	"$PY" "$MQTMP/mkq.py" "/$n" 640 hello
+	ipc-mq create --mode 640 "$n"
+	echo hello | ipc-mq send "$n"
 	run --separate-stderr with_mqueue ipc-mq ls --posix -o name,perms,msgs,usedbytes --noheadings
 	ipc_remove_leaked "mq $n"
 	assert_success
@@ -214,24 +204,58 @@ unmounted() {
 	run -0 isolated '
 		mkq /held
 		mkq /idle
-		# a process holding the queue open: a descriptor from the
-		# mqueue file is a message queue descriptor
-		sleep 600 3<"$MQDIR/held" &
+		mkq /fd
+		# a receiver waiting on the queue holds it open
+		ipc-mq recv held >/dev/null &
 		h=$!
-		waitfor 100 test -e /proc/$h/fd/3
-		echo "== live $h"
+		# so does any descriptor of the queue'"'"'s file
+		sleep 600 3<"$MQDIR/fd" &
+		s=$!
+		waitfor 100 holds $h /held
+		waitfor 100 holds $s /fd
+		echo "== live $h $s"
 		ipc-mq ls --stale -v -o name,stale --noheadings 2>&1
-		kill $h
-		wait $h || true
+		kill $h $s
+		wait $h $s || true
 		echo "== dead"
 		ipc-mq ls --stale -o name,stale --noheadings
 	'
-	h=$(sed -n 's/^== live //p' <<<"$output")
-	# while held: only /idle is stale, and -v says who holds /held
-	assert_line "ipc-mq: ls /held: not stale: open in pid $h (sleep)"
+	set -- $(sed -n 's/^== live //p' <<<"$output")
+	# while held: only /idle is stale, and -v says who holds the others
+	assert_line "ipc-mq: ls /held: not stale: open in pid $1 (ipc-mq)"
+	assert_line "ipc-mq: ls /fd: not stale: open in pid $2 (sleep)"
 	[ "$(sed -n '/^== live/,/^== dead/p' <<<"$output" | grep -c '^/')" -eq 1 ]
 	assert_line --regexp '^/idle +no process has it open$'
-	[ "$(sed -n '/^== dead/,$p' <<<"$output" | grep -c 'no process has it open$')" -eq 2 ]
+	[ "$(sed -n '/^== dead/,$p' <<<"$output" | grep -c 'no process has it open$')" -eq 3 ]
+}
+
+@test "after SIGKILL: ls --stale shows the leftovers, rm --all --stale removes them" {
+	run -0 isolated '
+		ipc-mq create jobs
+		ipc-mq recv jobs >/dev/null &
+		r=$!
+		mkfifo in
+		ipc-mq send --sysv --create 0x7e000011 <in &
+		s=$!
+		exec 5>in
+		echo one >&5
+		waitfor 100 holds $r /jobs
+		waitfor 100 eval "ipcs -q | grep -q \"^0x7e000011 .* 1 *\$\""
+		echo "== stale while running: $(ipc-mq ls --stale --noheadings | wc -l)"
+		kill -KILL $r $s
+		wait $r $s || true
+		exec 5>&-
+		ipc-mq ls --stale -o name,key,stale --noheadings
+		echo "== rm"
+		ipc-mq rm --all --stale
+		echo "== left $(ipc-mq ls --noheadings | wc -l)"
+	'
+	assert_line '== stale while running: 0'
+	assert_line --regexp '^/jobs +no process has it open$'
+	assert_line --regexp '^ +0x7e000011 lspid [0-9]+ gone$'
+	assert_line 'posix /jobs'
+	assert_line --regexp '^sysv 0x7e000011 [0-9]+$'
+	assert_line '== left 0'
 }
 
 @test "ls --stale, SysV: stale when every recorded pid is gone, not while lspid lives" {
@@ -329,7 +353,7 @@ $exp" ]
 @test "rm --all removes only the caller's own; another user's needs --owner" {
 	run -0 isolated '
 		mkq /mine
-		nobody "$PY" "$MQTMP/mkq.py" /theirs
+		nobody ipc-mq create /theirs
 		ipcmk -Q >/dev/null
 		nobody ipcmk -Q >/dev/null
 		echo "== root --all"
@@ -349,7 +373,7 @@ sysv KEY" ]
 	assert_line '== left 0'
 	# root with an explicit --owner
 	run -0 isolated '
-		nobody "$PY" "$MQTMP/mkq.py" /theirs
+		nobody ipc-mq create /theirs
 		nobody ipcmk -Q >/dev/null
 		ipc-mq rm --all --owner nobody | cut -d" " -f1,2 | sed "s/0x[0-9a-f]*/KEY/"
 		echo "left $(ipc-mq ls --noheadings | wc -l)"
@@ -423,12 +447,16 @@ ipc-mq: rm id:999999: no such queue" ]
 		ipc-mq rm --sysv id:$i1
 		ipc-mq rm --sysv $k2
 		echo "left $(ipcs -q | grep -c "^0x")"
-		# made by python, seen and removed by util-linux
-		"$PY" -c "import sysv_ipc; print(sysv_ipc.MessageQueue(None, sysv_ipc.IPC_CREX).id)" >pyid
-		ipc-mq ls --sysv -o id --noheadings | tr -d " " | grep -qx "$(cat pyid)"
-		ipcrm -q "$(cat pyid)"
+		# ours, seen and removed by util-linux: by id, then by key
+		ipc-mq create --sysv 0x7e000021
+		ipc-mq create --sysv 0x7e000022
+		ipcs -q | awk "\$1 ~ /^0x7e0000/ { print \"ipcs\", \$1 }"
+		ipcrm -q "$(ipc-mq ls --sysv -o key,id --raw --noheadings | awk "\$1 == \"0x7e000021\" { print \$2 }")"
+		ipcrm -Q 0x7e000022
 		echo "after ipcrm $(ipc-mq ls --sysv --noheadings | wc -l)"
 	'
+	assert_line 'ipcs 0x7e000021'
+	assert_line 'ipcs 0x7e000022'
 	# ls and ipcs agree on ids and keys
 	[ "$(sed -n '1,/^== ipcs/p' <<<"$output" | sed '$d' | sort)" = \
 	  "$(sed -n '/^== ipcs/,/^sysv/p' <<<"$output" | sed '1d;$d' | sort)" ]
@@ -480,7 +508,7 @@ print(len(rows))
 
 @test "as nobody: ls --stale -v does not call a queue stale while root's processes cannot be read" {
 	run -0 isolated '
-		nobody "$PY" "$MQTMP/mkq.py" /nq
+		nobody ipc-mq create /nq
 		# a root process holds nobody'"'"'s queue
 		sleep 600 3<"$MQDIR/nq" &
 		h=$!
