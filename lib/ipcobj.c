@@ -307,8 +307,10 @@ collect(enum ipckind k, int posix, int sysv, struct objlist *l)
 
 	setoperand(NULL);
 	if (posix) {
-		if (posix_list(k, l) == 0)
-			qsort(l->v, l->n, sizeof(*l->v), byname);
+		if (posix_list(k, l) == 0) {
+			if (l->n > 1)
+				qsort(l->v, l->n, sizeof(*l->v), byname);
+		}
 		else if (k == IPC_MQ && (dir = posix_dir(k)) == NULL) {
 			if (!sysv || !opt.quiet)
 				iwarnx("POSIX queues are not listed: the mqueue "
