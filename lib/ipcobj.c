@@ -596,7 +596,7 @@ rm_sysv(enum ipckind k, int argc, char *argv[], int dry)
 		setoperand(argv[i]);
 		if (err[i] != 0) {
 			errno = err[i];
-			iwarn("no key from '%.64s' (ftok)", argv[i]);
+			iwarn("cannot make a key of it (ftok)");
 			status = EXIT_FAIL;
 			continue;
 		}
