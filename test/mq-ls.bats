@@ -412,6 +412,22 @@ left 0"
 ipc-mq: rm id:999999: no such queue" ]
 }
 
+@test "rm --sysv: a key from a path through ftok, with --proj; a path that is missing is status 1" {
+	touch keyfile
+	run -0 --separate-stderr isolated '
+		ipc-mq create --sysv "$1"
+		ipc-mq create --sysv --proj 7 "$1"
+		ipc-mq rm --sysv --proj 7 "$1" ./no-such-file || echo "status $?"
+		ipc-mq ls --sysv -o key --noheadings
+	' "$PWD/keyfile"
+	k1=$(printf '0x%08x' "$(( ($(stat -c %i keyfile) & 0xffff) | (($(stat -c %d keyfile) & 0xff) << 16) | (1 << 24) ))")
+	k7=$(printf '0x%08x' "$(( ($(stat -c %i keyfile) & 0xffff) | (($(stat -c %d keyfile) & 0xff) << 16) | (7 << 24) ))")
+	assert_line --index 0 --regexp "^sysv $k7 [0-9]+\$"
+	assert_line --index 1 'status 1'
+	assert_line --index 2 "$k1"
+	[ "$stderr" = "ipc-mq: rm ./no-such-file: cannot make a key of it (ftok): No such file or directory" ]
+}
+
 @test "rm: usage errors (status 2) before anything is removed" {
 	run -2 ipc-mq rm
 	run -2 --separate-stderr ipc-mq rm --all somename
