@@ -5,6 +5,7 @@
  */
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,44 +22,83 @@ enum usage {
 	U_POSIXCOUNT,	/* how many POSIX objects there are */
 	U_SYSVCOUNT,	/* how many SysV objects there are */
 	U_MQBYTES,	/* bytes RLIMIT_MSGQUEUE charges for the caller */
+	U_SHMPAGES,	/* pages of all SysV segments */
+	U_SEMS,		/* semaphores in all SysV sets */
+	U_TMPFS,	/* bytes used in /dev/shm */
+};
+
+enum source {
+	S_SYSCTL,	/* /proc/sys/FILE, or its FIELDth word */
+	S_RLIMIT_MQ,	/* getrlimit(RLIMIT_MSGQUEUE) */
+	S_TMPFS,	/* the size of /dev/shm */
+	S_SEMVMAX,	/* sysconf(_SC_SEM_VALUE_MAX) */
 };
 
 static const struct limit {
 	enum ipckind	 kind;
 	int		 sysv;
-	const char	*name;		/* sysctl name, or the rlimit */
-	const char	*file;		/* under /proc/sys, NULL: rlimit */
+	const char	*name;		/* sysctl name, or what it is */
+	enum source	 src;
+	const char	*file;		/* under /proc/sys */
+	int		 field;		/* -1: the whole line */
 	enum usage	 usage;
 	const char	*desc;
 } limits[] = {
-	{ IPC_MQ, 0, "fs.mqueue.msg_max", "fs/mqueue/msg_max", U_NONE,
-	    "most messages a new queue may hold (root is exempt)" },
-	{ IPC_MQ, 0, "fs.mqueue.msgsize_max", "fs/mqueue/msgsize_max", U_NONE,
+	{ IPC_MQ, 0, "fs.mqueue.msg_max", S_SYSCTL, "fs/mqueue/msg_max", -1,
+	    U_NONE, "most messages a new queue may hold (root is exempt)" },
+	{ IPC_MQ, 0, "fs.mqueue.msgsize_max", S_SYSCTL,
+	    "fs/mqueue/msgsize_max", -1, U_NONE,
 	    "largest message size of a new queue (root is exempt)" },
-	{ IPC_MQ, 0, "fs.mqueue.msg_default", "fs/mqueue/msg_default", U_NONE,
+	{ IPC_MQ, 0, "fs.mqueue.msg_default", S_SYSCTL,
+	    "fs/mqueue/msg_default", -1, U_NONE,
 	    "messages a queue holds when made without --max-msgs" },
-	{ IPC_MQ, 0, "fs.mqueue.msgsize_default", "fs/mqueue/msgsize_default",
-	    U_NONE, "message size of a queue made without --msg-size" },
-	{ IPC_MQ, 0, "fs.mqueue.queues_max", "fs/mqueue/queues_max",
-	    U_POSIXCOUNT, "most queues in the system; usage: queues now" },
-	{ IPC_MQ, 0, "RLIMIT_MSGQUEUE", NULL, U_MQBYTES,
+	{ IPC_MQ, 0, "fs.mqueue.msgsize_default", S_SYSCTL,
+	    "fs/mqueue/msgsize_default", -1, U_NONE,
+	    "message size of a queue made without --msg-size" },
+	{ IPC_MQ, 0, "fs.mqueue.queues_max", S_SYSCTL, "fs/mqueue/queues_max",
+	    -1, U_POSIXCOUNT, "most queues in the system; usage: queues now" },
+	{ IPC_MQ, 0, "RLIMIT_MSGQUEUE", S_RLIMIT_MQ, NULL, -1, U_MQBYTES,
 	    "bytes the caller's queues may reserve (ulimit -q); usage: "
 	    "reserved by the caller's queues" },
-	{ IPC_MQ, 1, "kernel.msgmax", "kernel/msgmax", U_NONE,
+	{ IPC_MQ, 1, "kernel.msgmax", S_SYSCTL, "kernel/msgmax", -1, U_NONE,
 	    "largest message" },
-	{ IPC_MQ, 1, "kernel.msgmnb", "kernel/msgmnb", U_NONE,
+	{ IPC_MQ, 1, "kernel.msgmnb", S_SYSCTL, "kernel/msgmnb", -1, U_NONE,
 	    "bytes a new queue may hold" },
-	{ IPC_MQ, 1, "kernel.msgmni", "kernel/msgmni", U_SYSVCOUNT,
-	    "most queues in the system; usage: queues now" },
+	{ IPC_MQ, 1, "kernel.msgmni", S_SYSCTL, "kernel/msgmni", -1,
+	    U_SYSVCOUNT, "most queues in the system; usage: queues now" },
+
+	{ IPC_SHM, 0, "/dev/shm", S_TMPFS, NULL, -1, U_TMPFS,
+	    "bytes the file system of POSIX segments holds; usage: bytes "
+	    "used" },
+	{ IPC_SHM, 1, "kernel.shmmax", S_SYSCTL, "kernel/shmmax", -1, U_NONE,
+	    "largest segment, in bytes" },
+	{ IPC_SHM, 1, "kernel.shmall", S_SYSCTL, "kernel/shmall", -1,
+	    U_SHMPAGES, "pages all segments may take; usage: pages now" },
+	{ IPC_SHM, 1, "kernel.shmmni", S_SYSCTL, "kernel/shmmni", -1,
+	    U_SYSVCOUNT, "most segments in the system; usage: segments now" },
+
+	{ IPC_SEM, 0, "SEM_VALUE_MAX", S_SEMVMAX, NULL, -1, U_NONE,
+	    "largest value of a semaphore" },
+	{ IPC_SEM, 1, "kernel.sem.semmsl", S_SYSCTL, "kernel/sem", 0, U_NONE,
+	    "most semaphores in a set (SEMMSL, 1st field of kernel.sem)" },
+	{ IPC_SEM, 1, "kernel.sem.semmns", S_SYSCTL, "kernel/sem", 1, U_SEMS,
+	    "most semaphores in the system (SEMMNS, 2nd field); usage: "
+	    "semaphores now" },
+	{ IPC_SEM, 1, "kernel.sem.semopm", S_SYSCTL, "kernel/sem", 2, U_NONE,
+	    "most operations in one semop (SEMOPM, 3rd field)" },
+	{ IPC_SEM, 1, "kernel.sem.semmni", S_SYSCTL, "kernel/sem", 3,
+	    U_SYSVCOUNT, "most sets in the system (SEMMNI, 4th field); "
+	    "usage: sets now" },
 };
 
-/* the first line of /proc/sys/FILE, exactly as it is there */
+/* the first line of /proc/sys/FILE, exactly as it is there, or its
+ * field'th word */
 static int
-sysctl_read(const char *file, char *buf, size_t len)
+sysctl_read(const char *file, int field, char *buf, size_t len)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], *w, *save = NULL;
 	ssize_t n;
-	int fd;
+	int fd, i;
 
 	snprintf(path, sizeof(path), "/proc/sys/%s", file);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
@@ -69,6 +109,16 @@ sysctl_read(const char *file, char *buf, size_t len)
 		return -1;
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
+	if (field < 0)
+		return 0;
+	for (i = 0, w = strtok_r(buf, " \t", &save); w != NULL && i < field;
+	    i++)
+		w = strtok_r(NULL, " \t", &save);
+	if (w == NULL) {
+		errno = EPROTO;
+		return -1;
+	}
+	memmove(buf, w, strlen(w) + 1);
 	return 0;
 }
 
@@ -90,7 +140,9 @@ mq_charge(const struct ipcobj *o)
 static int
 usage_of(const struct limit *lm, long long *out)
 {
+	long long pagesize = sysconf(_SC_PAGESIZE);
 	struct objlist l = { 0 };
+	struct statvfs sv;
 	int r = 0;
 	size_t i;
 
@@ -113,9 +165,65 @@ usage_of(const struct limit *lm, long long *out)
 			if (l.v[i].uid == getuid() && l.v[i].maxmsgs > 0)
 				*out += mq_charge(&l.v[i]);
 		break;
+	case U_SHMPAGES:
+		if ((r = sysv_list(lm->kind, &l)) == -1)
+			break;
+		*out = 0;
+		for (i = 0; i < l.n; i++)
+			*out += (l.v[i].size + pagesize - 1) / pagesize;
+		break;
+	case U_SEMS:
+		if ((r = sysv_list(lm->kind, &l)) == -1)
+			break;
+		*out = 0;
+		for (i = 0; i < l.n; i++)
+			*out += l.v[i].nsems;
+		break;
+	case U_TMPFS:
+		if ((r = statvfs(posix_dir(IPC_SHM), &sv)) == 0)
+			*out = (long long)(sv.f_blocks - sv.f_bfree) *
+			    (long long)sv.f_frsize;
+		break;
 	}
 	objlist_free(&l);
 	return r;
+}
+
+/* the value of a limit as text: as /proc/sys shows it, a number, or
+ * "unlimited"; -1 errno */
+static int
+limit_value(const struct limit *lm, char *buf, size_t len)
+{
+	struct statvfs sv;
+	struct rlimit rl;
+	long v;
+
+	switch (lm->src) {
+	case S_SYSCTL:
+		return sysctl_read(lm->file, lm->field, buf, len);
+	case S_RLIMIT_MQ:
+		if (getrlimit(RLIMIT_MSGQUEUE, &rl) == -1)
+			return -1;
+		if (rl.rlim_cur == RLIM_INFINITY)
+			strlcpy(buf, "unlimited", len);
+		else
+			snprintf(buf, len, "%llu",
+			    (unsigned long long)rl.rlim_cur);
+		return 0;
+	case S_TMPFS:
+		if (statvfs(posix_dir(IPC_SHM), &sv) == -1)
+			return -1;
+		snprintf(buf, len, "%llu", (unsigned long long)sv.f_blocks *
+		    sv.f_frsize);
+		return 0;
+	case S_SEMVMAX:
+		if ((v = sysconf(_SC_SEM_VALUE_MAX)) == -1)
+			return -1;
+		snprintf(buf, len, "%ld", v);
+		return 0;
+	}
+	errno = EINVAL;
+	return -1;
 }
 
 int
@@ -127,7 +235,6 @@ ipcobj_limits(enum ipckind k, int argc, char *argv[])
 	};
 	char value[256], ubuf[32];
 	struct table *t;
-	struct rlimit rl;
 	int c, sysv = 0, status = 0;
 	long long u = 0;
 	size_t i;
@@ -152,19 +259,15 @@ ipcobj_limits(enum ipckind k, int argc, char *argv[])
 		if (lm->kind != k || (lm->sysv && opt.posix) ||
 		    (!lm->sysv && sysv))
 			continue;
-		if (lm->file == NULL) {
-			if (getrlimit(RLIMIT_MSGQUEUE, &rl) == -1)
-				eerr(EXIT_FAIL, "getrlimit");
-			if (rl.rlim_cur == RLIM_INFINITY)
-				v = opt.json ? NULL : "unlimited";
+		if (limit_value(lm, value, sizeof(value)) == -1) {
+			if (lm->src == S_SYSCTL)
+				iwarn("/proc/sys/%s", lm->file);
 			else
-				snprintf(value, sizeof(value), "%llu",
-				    (unsigned long long)rl.rlim_cur);
-		} else if (sysctl_read(lm->file, value, sizeof(value)) == -1) {
-			iwarn("/proc/sys/%s", lm->file);
+				iwarn("%s", lm->name);
 			status = EXIT_FAIL;
 			v = opt.json ? NULL : "-";
-		}
+		} else if (strcmp(value, "unlimited") == 0 && opt.json)
+			v = NULL;
 		table_row(t);
 		table_set(t, 0, lm->name);
 		table_set(t, 1, v);

@@ -131,7 +131,7 @@ label(const struct ipcobj *o, char *buf, size_t len)
 
 enum col {
 	C_FLAVOUR, C_NAME, C_KEY, C_ID, C_OWNER, C_UID, C_PERMS, C_SIZE,
-	C_NSEMS, C_MSGS, C_USEDBYTES, C_MAXMSGS, C_MSGSIZE, C_NATTCH, C_CPID,
+	C_NSEMS, C_VALUE, C_MSGS, C_USEDBYTES, C_MAXMSGS, C_MSGSIZE, C_NATTCH, C_CPID,
 	C_LPID, C_LSPID, C_LRPID, C_CTIME, C_STALE, NCOLS
 };
 
@@ -151,6 +151,7 @@ static const struct column {
 	[C_PERMS] =	{ "PERMS",	ALL, ALL, TJ_STRING, 0 },
 	[C_SIZE] =	{ "SIZE",	SHM, SHM, TJ_NUMBER, 1 },
 	[C_NSEMS] =	{ "NSEMS",	SEM, SEM, TJ_NUMBER, 1 },
+	[C_VALUE] =	{ "VALUE",	SEM, SEM, TJ_NUMBER, 1 },
 	[C_MSGS] =	{ "MSGS",	MQ, MQ, TJ_NUMBER, 1 },
 	[C_USEDBYTES] =	{ "USEDBYTES",	MQ, MQ, TJ_NUMBER, 1 },
 	[C_MAXMSGS] =	{ "MAXMSGS",	MQ, MQ, TJ_NUMBER, 1 },
@@ -249,6 +250,8 @@ cell(const struct ipcobj *o, enum col c, int json, char *buf, size_t len)
 		return num(buf, len, o->size);
 	case C_NSEMS:
 		return num(buf, len, o->nsems);
+	case C_VALUE:
+		return num(buf, len, o->value);
 	case C_MSGS:
 		return num(buf, len, o->msgs);
 	case C_USEDBYTES:

@@ -137,6 +137,21 @@ mq_attrs(int dirfd, const char *file, struct ipcobj *o)
 	close(fd);
 }
 
+/* a named semaphore's value, through the API (sem_open needs read and
+ * write permission) */
+static void
+sem_value(struct ipcobj *o)
+{
+	sem_t *s;
+	int v;
+
+	if ((s = sem_open(o->name, 0)) == SEM_FAILED)
+		return;
+	if (sem_getvalue(s, &v) == 0)
+		o->value = v;
+	sem_close(s);
+}
+
 int
 posix_list(enum ipckind k, struct objlist *l)
 {
@@ -189,6 +204,7 @@ posix_list(enum ipckind k, struct objlist *l)
 			break;
 		case IPC_SEM:
 			o->nsems = 1;
+			sem_value(o);
 			break;
 		}
 	}
