@@ -561,3 +561,84 @@ print(len(rows))
 	assert_line "ipc-mq: ls /nq: not stale: open in pid $n (sleep)"
 	assert_line 'kept 1'
 }
+
+# ---- the same machinery for shared memory and semaphores ---------------
+# (run once ipc-shm / ipc-sem are built; /dev/shm is a private tmpfs here,
+# since POSIX segments and semaphores are not per IPC namespace)
+
+@test "ipc-shm ls/rm/limits: ipcmk -M and /dev/shm files; attached or mapped is not stale" {
+	[ -x "$IPCKIT_BIN/ipc-shm" ] || skip "ipc-shm is not built"
+	run -0 isolated '
+		mount -t tmpfs none /dev/shm
+		id=$(ipcmk -M 10000 | awk "{ print \$NF }")
+		head -c 5000 /dev/zero >/dev/shm/seg
+		head -c 100 /dev/zero >/dev/shm/idle
+		mkfifo hold
+		# mapped, its descriptor closed (python'"'"'s mmap module would keep a dup)
+		"$PY" -c "import ctypes, os, sys, sysv_ipc; c = ctypes.CDLL(None); c.mmap.restype = ctypes.c_void_p; c.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_long]; f = os.open(\"/dev/shm/seg\", os.O_RDWR); assert c.mmap(None, 5000, 3, 1, f, 0) not in (None, 2**64 - 1); os.close(f); s = sysv_ipc.attach($id); print(os.getpid(), flush=True); sys.stdin.read()" <hold >py.pid &
+		exec 4>hold
+		waitfor 100 test -s py.pid
+		echo "== py $(cat py.pid) id $id"
+		ipc-shm ls -o flavour,name,id,size,nattch --noheadings
+		ipc-shm ls --stale -v -o name,id,stale --noheadings 2>&1
+		ipc-shm ls --json -o name,key,size,nattch,cpid | "$PY" -c "import json, sys; r = json.load(sys.stdin); assert r[0][\"size\"] == 100 and r[2][\"nattch\"] == 1 and r[2][\"name\"] is None and type(r[2][\"cpid\"]) is int, r; print(\"json ok\")"
+		exec 4>&-
+		wait
+		echo "== gone"
+		ipc-shm ls --stale -o name,id,stale --noheadings
+		ipc-shm rm --all --stale
+		echo "left $(ipc-shm ls --noheadings | wc -l) $(ls /dev/shm | wc -l) $(ipcs -m | grep -c "^0x")"
+		ipc-shm limits --sysv
+	'
+	set -- $(sed -n 's/^== py \([0-9]*\) id \([0-9]*\)/\1 \2/p' <<<"$output")
+	assert_line --regexp '^posix +/idle +100 *$'
+	assert_line --regexp '^posix +/seg +5000 *$'
+	assert_line --regexp "^sysv +$2 +10000 +1\$"
+	assert_line "ipc-shm: ls /seg: not stale: mapped in pid $1 (python3)"
+	assert_line --regexp "^ipc-shm: ls 0x[0-9a-f]{8}: not stale: attached 1 time\$"
+	assert_line --regexp '^/idle +no process has it open or mapped$'
+	assert_line 'json ok'
+	assert_line --regexp '^/seg +no process has it open or mapped$'
+	assert_line --regexp "^ +$2 cpid [0-9]+ and lpid $1 gone\$"
+	assert_line 'left 0 0 0'
+	assert_line --regexp "^kernel\\.shmmax +$(cat /proc/sys/kernel/shmmax) +- "
+	assert_line --regexp "^kernel\\.shmmni +$(cat /proc/sys/kernel/shmmni) +0 "
+	assert_line --regexp '^kernel\.shmall +[0-9]+ +0 '
+}
+
+@test "ipc-sem ls/rm/limits: ipcmk -S and named semaphores; a live last operator keeps a set" {
+	[ -x "$IPCKIT_BIN/ipc-sem" ] || skip "ipc-sem is not built"
+	run -0 isolated '
+		mount -t tmpfs none /dev/shm
+		ipcmk -S 3 >/dev/null
+		"$PY" -c "import ctypes, os; c = ctypes.CDLL(\"libc.so.6\"); c.sem_open.restype = ctypes.c_void_p; assert c.sem_open(b\"/lock\", os.O_CREAT, 0o640, 5)"
+		mkfifo hold
+		"$PY" -c "import os, sys, sysv_ipc; s = sysv_ipc.Semaphore(0x7e000031, sysv_ipc.IPC_CREX, initial_value=1); s.acquire(); print(os.getpid(), flush=True); sys.stdin.read()" <hold >py.pid &
+		exec 4>hold
+		waitfor 100 test -s py.pid
+		echo "== py $(cat py.pid)"
+		ipc-sem ls -o flavour,name,key,nsems,value,perms --noheadings
+		ipc-sem ls --stale -v -o name,key,stale --noheadings 2>&1
+		exec 4>&-
+		wait
+		echo "== gone"
+		ipc-sem ls --stale -o name,key,stale --noheadings
+		ipc-sem rm --all --stale
+		echo "left $(ipc-sem ls --noheadings | wc -l) $(ls /dev/shm | wc -l) $(ipcs -s | grep -c "^0x")"
+		ipc-sem limits
+	'
+	py=$(sed -n 's/^== py //p' <<<"$output")
+	assert_line --regexp '^posix +/lock +1 +5 +0640$'
+	assert_line --regexp '^sysv +0x[0-9a-f]{8} +3 +0644$'
+	assert_line --regexp "^ipc-sem: ls 0x7e000031: not stale: sempid $py \\(python3\\) is alive\$"
+	assert_line --regexp '^/lock +no process has it open or mapped$'
+	assert_line --regexp '^ +0x[0-9a-f]{8} no pid recorded$'
+	assert_line --regexp "^ +0x7e000031 sempid $py gone\$"
+	assert_line 'left 0 0 0'
+	read -r msl mns opm mni </proc/sys/kernel/sem
+	assert_line --regexp "^kernel\\.sem\\.semmsl +$msl +- "
+	assert_line --regexp "^kernel\\.sem\\.semmns +$mns +0 "
+	assert_line --regexp "^kernel\\.sem\\.semopm +$opm +- "
+	assert_line --regexp "^kernel\\.sem\\.semmni +$mni +0 "
+	assert_line --regexp "^SEM_VALUE_MAX +$(getconf SEM_VALUE_MAX 2>/dev/null || echo 2147483647) +- "
+}
