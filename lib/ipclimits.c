@@ -245,7 +245,7 @@ ipcobj_limits(enum ipckind k, int argc, char *argv[])
 			sysv = 1;
 	opt_end(&argc, &argv, NULL);
 	opt_operands(argc, 0, 0);
-	check_flavours(opt.posix, sysv);
+	echeck_flavours(opt.posix, sysv);
 
 	t = table_new(opt.json, 0, 1);
 	table_col(t, "NAME", TJ_STRING, 0);

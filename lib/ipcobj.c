@@ -25,9 +25,9 @@
 #define ALL	(MQ | SHM | SEM)
 
 static const struct kindinfo kinds[] = {
-	[IPC_MQ] = { "queue", "queues", "/proc/sysvipc/msg" },
-	[IPC_SHM] = { "segment", "segments", "/proc/sysvipc/shm" },
-	[IPC_SEM] = { "semaphore", "semaphores", "/proc/sysvipc/sem" },
+	[IPC_MQ] = { "queue", "/proc/sysvipc/msg" },
+	[IPC_SHM] = { "segment", "/proc/sysvipc/shm" },
+	[IPC_SEM] = { "semaphore", "/proc/sysvipc/sem" },
 };
 
 const struct kindinfo *
@@ -110,7 +110,7 @@ eowner(const char *s)
 }
 
 void
-check_flavours(int posix, int sysv)
+echeck_flavours(int posix, int sysv)
 {
 	if (posix && sysv)
 		eusage("--posix and --sysv exclude each other");
@@ -180,7 +180,7 @@ addcol(struct colset *cs, enum col c)
 /* -o LIST: names as the header spells them, any case; "+LIST" adds to
  * the default columns, as in util-linux */
 static void
-parse_cols(enum ipckind k, const char *list, struct colset *cs, int stale)
+ecolumns(enum ipckind k, const char *list, struct colset *cs, int stale)
 {
 	char *s, *tok, *save = NULL;
 	int c;
@@ -313,8 +313,7 @@ collect(enum ipckind k, int posix, int sysv, struct objlist *l)
 		if (posix_list(k, l) == 0) {
 			if (l->n > 1)
 				qsort(l->v, l->n, sizeof(*l->v), byname);
-		}
-		else if (k == IPC_MQ && (dir = posix_dir(k)) == NULL) {
+		} else if (k == IPC_MQ && (dir = posix_dir(k)) == NULL) {
 			if (!sysv || !opt.quiet)
 				iwarnx("POSIX queues are not listed: the mqueue "
 				    "file system is not mounted (mount it with "
@@ -346,7 +345,7 @@ filter(struct objlist *l, const struct filter *f, int judge)
 {
 	struct timespec now;
 	size_t i, n = 0;
-	char lb[64];
+	char lb[NAME_MAX + 2];
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	for (i = 0; i < l->n; i++) {
@@ -392,7 +391,7 @@ enum {
 };
 
 static int
-filter_opt(struct filter *f, int c)
+efilter_opt(struct filter *f, int c)
 {
 	switch (c) {
 	case L_STALE:
@@ -434,7 +433,7 @@ ipcobj_ls(enum ipckind k, int argc, char *argv[])
 
 	opt_begin(argc, argv, O_POSIX | O_RAW | O_JSON, lo);
 	while ((c = opt_next()) != -1) {
-		if (filter_opt(&f, c))
+		if (efilter_opt(&f, c))
 			continue;
 		switch (c) {
 		case 'o':
@@ -450,8 +449,8 @@ ipcobj_ls(enum ipckind k, int argc, char *argv[])
 	}
 	opt_end(&argc, &argv, NULL);
 	opt_operands(argc, 0, 0);
-	check_flavours(opt.posix, sysv);
-	parse_cols(k, olist, &cs, f.stale);
+	echeck_flavours(opt.posix, sysv);
+	ecolumns(k, olist, &cs, f.stale);
 	for (i = 0; i < cs.n; i++)
 		if (cs.c[i] == C_STALE)
 			judge = 1;
@@ -517,7 +516,7 @@ rm_all(enum ipckind k, int posix, int sysv, struct filter *f, int dry)
 	const struct kindinfo *ki = kindinfo(k);
 	struct objlist l = { 0 };
 	int status, r;
-	char lb[64];
+	char lb[NAME_MAX + 2];
 	size_t i;
 
 	if (!f->byowner) {
@@ -698,7 +697,7 @@ ipcobj_rm(enum ipckind k, int argc, char *argv[])
 
 	opt_begin(argc, argv, O_SYSV | O_POSIX, lo);
 	while ((c = opt_next()) != -1) {
-		if (filter_opt(&f, c))
+		if (efilter_opt(&f, c))
 			continue;
 		switch (c) {
 		case L_ALL:
@@ -710,7 +709,7 @@ ipcobj_rm(enum ipckind k, int argc, char *argv[])
 		}
 	}
 	opt_end(&argc, &argv, NULL);
-	check_flavours(opt.posix, opt.sysv);
+	echeck_flavours(opt.posix, opt.sysv);
 	if (all) {
 		if (argc > 0)
 			eusage("--all takes no operands");

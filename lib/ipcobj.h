@@ -54,7 +54,6 @@ void	 objlist_free(struct objlist *);
 /* what each mechanism is called and where its objects live */
 struct kindinfo {
 	const char	*noun;		/* "queue" */
-	const char	*nouns;		/* "queues" */
 	const char	*sysvproc;	/* "/proc/sysvipc/msg" */
 };
 const struct kindinfo *kindinfo(enum ipckind);
@@ -127,6 +126,6 @@ void	 table_free(struct table *);
 
 /* ipcobj.c helpers used by ipclimits.c */
 const char *user_name(uid_t, char *, size_t);
-void	 check_flavours(int, int);
+void	 echeck_flavours(int, int);
 
 #endif /* IPCOBJ_H */
