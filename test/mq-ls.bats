@@ -86,7 +86,7 @@ unmounted() {
 	ipc-mq create --mode 640 "$n"
 	echo hello | ipc-mq send "$n"
 	run --separate-stderr with_mqueue ipc-mq ls --posix -o name,perms,msgs,usedbytes --noheadings
-	ipc_remove_leaked "mq $n"
+	ipc-mq rm "$n" >/dev/null
 	assert_success
 	[ -z "$stderr" ]
 	assert_line --regexp "^/$n +0640 +1 +5\$"
