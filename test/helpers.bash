@@ -101,7 +101,8 @@ teardown() {
 	jobs -p | xargs -r kill 2>/dev/null
 	wait 2>/dev/null
 	after=$(ipc_snapshot)
-	leaked=$(comm -13 <(printf '%s\n' "$_ipckit_before") <(printf '%s\n' "$after") | grep -v '^$' || true)
+	leaked=$(comm -13 <(printf '%s\n' "$_ipckit_before") <(printf '%s\n' "$after") |
+	    grep -v '^$' | not_other_runs || true)
 	for d in "${_ipckit_rmdirs[@]}"; do
 		rm -rf "$d"
 	done
@@ -112,6 +113,25 @@ teardown() {
 		ipc_remove_leaked "$leaked"
 		return 1
 	fi
+}
+
+# drop objects that another bats run (another pid) named or keyed as its
+# own, so concurrent runs do not fail each other's tests
+not_other_runs() {
+	local mine key
+	mine=$(printf '%04x' "$(( $$ & 0xffff ))")
+	while IFS= read -r line; do
+		case $line in
+		*ipckit-t"$$"-*) ;;
+		*ipckit-t[0-9]*-*) continue ;;
+		esac
+		key=$(awk '$1 != "shm" || NF == 3 { print $2 }' <<<"$line")
+		case $key in
+		0x7e"$mine"*) ;;
+		0x7e*) continue ;;
+		esac
+		printf '%s\n' "$line"
+	done
 }
 
 ipc_remove_leaked() {
