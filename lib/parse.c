@@ -45,7 +45,16 @@ parse_size(const char *s, uint64_t *out)
 				q[1] = '\0';
 				break;
 			}
-		return expand_number(tmp, out);
+		/* libbsd saturates an unsuffixed overflow at UINT64_MAX with
+		 * errno ERANGE, yet returns 0 */
+		errno = 0;
+		if (expand_number(tmp, out) == -1)
+			return -1;
+		if (errno == ERANGE) {
+			errno = ERANGE;
+			return -1;
+		}
+		return 0;
 	}
 }
 
