@@ -659,6 +659,20 @@ posix_gone(struct queue *q)
 	return gone;
 }
 
+/*
+ * While recv waits, nothing of ours is buffered: if the reader of stdout
+ * has gone (a pipe's POLLERR, a socket's POLLHUP), end now as a write
+ * would, instead of waiting for a message only to find out then.
+ */
+static void
+estdout_check(void)
+{
+	struct pollfd p = { .fd = 1, .events = 0 };
+
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)))
+		eepipe();
+}
+
 /* ---- sending ----------------------------------------------------------- */
 
 /*
@@ -950,6 +964,7 @@ etake(struct rx *rx, long long wait, size_t *lenp, long *priop)
 					return GOT_TIMEOUT;
 				if (posix_gone(q))
 					eremoved(q, NULL);
+				estdout_check();
 				continue;
 			default:
 				eerr(EXIT_FAIL, "mq_receive");
@@ -976,6 +991,8 @@ etake(struct rx *rx, long long wait, size_t *lenp, long *priop)
 		switch (errno) {
 		case EINTR:
 			echecksig();
+			if (wait != 0)
+				estdout_check();
 			continue;
 		case ENOMSG:
 		case EAGAIN:

@@ -634,6 +634,55 @@ sys.stdout.write(str(got == open("in", "rb").read()))'
 	done
 }
 
+# run ipc-mq with stdout a pipe whose reader is already gone
+closed_stdout() {
+	"$PY" -c 'import os, sys
+r, w = os.pipe()
+os.close(r)
+os.dup2(w, 1)
+os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
+}
+
+@test "stdout gone: every message taken is given back, in order, with its priority; 141" {
+	q=$(uniq_name)
+	ipc-mq create "$q"
+	printf 'a\nb\n' | ipc-mq send --priority 3 "$q"
+	printf 'c\n\nd\n' | ipc-mq send "$q"
+	run --separate-stderr closed_stdout recv "$q"
+	assert_failure 141
+	[ -z "$stderr" ]
+	[ "$(statf depth "$q")" = 5 ]
+	run --separate-stderr closed_stdout recv --nowait --json "$q"
+	assert_failure 141
+	run ipc-mq recv --nowait --priority "$q"
+	assert_output "$(printf '3\ta\n3\tb\n0\tc\n0\t\n0\td')"
+	k=$(uniq_key)
+	ipc-mq create --sysv "$k"
+	printf 'x\ny\n' | ipc-mq send --sysv --type 2 "$k"
+	run --separate-stderr closed_stdout recv --sysv --count 1 "$k"
+	assert_failure 141
+	[ -z "$stderr" ]
+	run ipc-mq recv --sysv --nowait --priority "$k"
+	assert_output "$(printf '2\ty\n2\tx')"
+	rmq "$q"
+	rmq --sysv "$k"
+}
+
+@test "a waiting recv notices that the reader of its stdout has gone" {
+	q=$(uniq_name)
+	k=$(uniq_key)
+	ipc-mq create "$q"
+	ipc-mq create --sysv "$k"
+	echo one | ipc-mq send "$q"
+	echo one | ipc-mq send --sysv "$k"
+	run timeout 20 bash -c "ipc-mq recv $q | head -n 1; echo \${PIPESTATUS[0]}"
+	assert_output "$(printf 'one\n141')"
+	run timeout 20 bash -c "ipc-mq recv --sysv $k | head -n 1; echo \${PIPESTATUS[0]}"
+	assert_output "$(printf 'one\n141')"
+	rmq "$q"
+	rmq --sysv "$k"
+}
+
 @test "SysV recv | head -c1: given back with its type" {
 	k=$(uniq_key)
 	ipc-mq create --sysv "$k"
