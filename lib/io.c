@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -28,13 +29,28 @@ waitfd(int fd, short events, long long ms)
 {
 	struct pollfd p = { .fd = fd, .events = events };
 	struct deadline d;
+	sigset_t stop, old;
 	int r;
 
+	/*
+	 * INT/TERM/HUP stay blocked while the flag is checked and ppoll(2)
+	 * unblocks them atomically: one that arrived before the wait (during
+	 * start-up, say) is not left pending until a timeout that may never
+	 * come.
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
 	deadline_init(&d, ms);
 	for (;;) {
 		long long left = deadline_left(&d);
+		struct timespec ts = { left / 1000, left % 1000 * 1000000 };
 
-		r = poll(&p, 1, left > INT32_MAX ? INT32_MAX : (int)left);
+		sigprocmask(SIG_BLOCK, &stop, &old);
+		echecksig();
+		r = ppoll(&p, 1, left < 0 ? NULL : &ts, &old);
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		if (r > 0)
 			return 1;
 		if (r == 0) {
