@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -100,8 +101,9 @@ pipe_resize(int fd, const char *which, uint64_t size)
 		if (lim >= 0 && size > (uint64_t)lim) {
 			iwarnx("--pipe-size %s for the %s pipe exceeds "
 			    "fs.pipe-max-size = %lld "
-			    "(/proc/sys/fs/pipe-max-size), which only root "
-			    "may pass; keeping %s", want, which, lim, have);
+			    "(/proc/sys/fs/pipe-max-size), which only "
+			    "CAP_SYS_RESOURCE may pass; keeping %s", want,
+			    which, lim, have);
 			break;
 		}
 		lim = readsysctl("/proc/sys/fs/pipe-user-pages-soft");
@@ -523,6 +525,52 @@ struct child {
 	int		 midline;	/* its last output ended mid-line */
 };
 
+/* the CMDs of this run, for reaping as they exit */
+static struct child *kids;
+static int nkids;
+static volatile sig_atomic_t gotchld;
+
+static void
+onchld(int sig)
+{
+	(void)sig;
+	gotchld = 1;
+}
+
+/*
+ * Reap the CMDs that have exited, so that none lingers as a zombie while
+ * the others still run; called from the loops after SIGCHLD (no
+ * SA_RESTART, so it also wakes a blocked call).  pid 0 marks reaped.
+ */
+static void
+reap_exited(void)
+{
+	int i, st;
+
+	if (!gotchld)
+		return;
+	gotchld = 0;
+	for (i = 0; i < nkids; i++)
+		if (kids[i].pid > 0 &&
+		    waitpid(kids[i].pid, &st, WNOHANG) == kids[i].pid) {
+			kids[i].status = exit_status(st);
+			kids[i].pid = 0;
+		}
+}
+
+static void
+catch_chld(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onchld;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGCHLD, &sa, NULL) == -1)
+		eerr(EXIT_FAIL, "sigaction");
+}
+
 /*
  * One pipe per CMD, all made before the first fork and close-on-exec, so
  * no CMD holds another's pipe open (which would hide EOF from it).  With
@@ -537,6 +585,9 @@ espawn_all(int n, char *cmds[], int reads)
 
 	ch = ecalloc((size_t)n, sizeof(*ch));
 	theirs = ecalloc((size_t)n, sizeof(*theirs));
+	kids = ch;
+	nkids = n;
+	catch_chld();
 	for (i = 0; i < n; i++) {
 		if (pipe2(p, O_CLOEXEC) == -1)
 			eerr(EXIT_FAIL, "pipe for CMD %d", i + 1);
@@ -572,7 +623,9 @@ reap_all(struct child *ch, int n)
 		}
 	}
 	for (i = 0; i < n; i++) {
-		ch[i].status = ewaitpid(ch[i].pid);
+		if (ch[i].pid > 0)
+			ch[i].status = ewaitpid(ch[i].pid);
+		ch[i].pid = 0;
 		if (ch[i].status != 0) {
 			iverbose("CMD %d (%.64s) exited with status %d", i + 1,
 			    ch[i].cmd, ch[i].status);
@@ -630,8 +683,10 @@ tee_one(struct tee *t, int i, size_t len)
 		r = tee(0, t->ch[i].fd, len, 0);
 		if (r >= 0)
 			return r;
-		if (errno == EINTR)
+		if (errno == EINTR) {
 			echecksig();
+			reap_exited();
+		}
 		else if (errno == EAGAIN) {
 			waitready(0, POLLIN);
 			waitready(t->ch[i].fd, POLLOUT);
@@ -669,6 +724,7 @@ tee_consume(struct tee *t, size_t len, int eofok)
 		}
 		if (errno == EINTR) {
 			echecksig();
+			reap_exited();
 			continue;
 		}
 		if (errno == EAGAIN) {
@@ -717,6 +773,7 @@ tee_zerocopy(struct tee *t)
 	for (;;) {
 		if (gotsig)
 			echecksig();
+		reap_exited();
 		if (tee_live(t) == 0) {
 			if (t->outgone || t->sink == t->devnull)
 				return;		/* nobody left to feed */
@@ -764,6 +821,7 @@ tee_copy(struct tee *t)
 	int i;
 
 	for (;;) {
+		reap_exited();
 		if (tee_live(t) == 0 && (t->outgone || t->sink == t->devnull))
 			return;
 		if ((r = readsome(0, t->buf, BUFSZ)) == 0)
@@ -954,6 +1012,7 @@ cmd_merge(int argc, char *argv[])
 		if ((m.ch[i].buf = malloc(MERGEBUF)) == NULL)
 			eerr(EXIT_FAIL, "malloc");
 	for (;;) {
+		reap_exited();
 		nopen = 0;
 		for (i = k = 0; i < m.n; i++) {
 			if (m.ch[i].fd == -1)
