@@ -2,6 +2,7 @@
 # and a teardown that fails a test which leaves a kernel object behind.
 # shellcheck shell=bash
 
+bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
 
