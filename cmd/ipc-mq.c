@@ -6,12 +6,16 @@
  * no header.  The end of a stream is a message whose payload is EOFMARK,
  * which no line or NUL record can equal (it holds both separators).
  *
- * Waits: POSIX queues are waited on with mq_timed{send,receive} and an
- * absolute CLOCK_REALTIME time recomputed from the monotonic deadline at
- * each try, in slices of RECHECK_MS so that a queue unlinked under us is
- * noticed (mq_unlink does not wake waiters).  System V calls block, with
- * a CLOCK_MONOTONIC timer whose SIGALRM interrupts them (EINTR) when the
- * slice ends; EIDRM says at once that the queue went away.
+ * Waits.  Without --timeout the calls simply block (mq_send, mq_receive,
+ * msgsnd, msgrcv: no kernel timer per wait, as fast as a plain C loop),
+ * and a CLOCK_MONOTONIC timer ticks SIGALRM every RECHECK_MS: the EINTR
+ * it causes lets us look for a POSIX queue unlinked under us (mq_unlink
+ * wakes nobody), a reader of stdout that has gone, and a terminating
+ * signal that arrived just before a call blocked.  With --timeout, POSIX
+ * waits use mq_timed{send,receive} with an absolute CLOCK_REALTIME time
+ * recomputed from the monotonic deadline at each try (in slices of at
+ * most RECHECK_MS), and System V waits arm the timer for what is left.
+ * EIDRM says at once that a System V queue went away.
  */
 #include <sys/types.h>
 #include <sys/ipc.h>
@@ -26,6 +30,7 @@
 #include <mqueue.h>
 #include <poll.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +42,9 @@
 
 #define EOFMARK		"\0ipckit-eof\n"
 #define EOFLEN		12
-#define RECHECK_MS	1000		/* POSIX: look up the name again */
-#define TICK_MS		100		/* SysV: timer re-fires while blocked */
+#define RECHECK_MS	1000		/* the tick of waits without --timeout */
+#define TICK_MS		100		/* re-fire of a --timeout wait timer */
+#define SPIN_US		100		/* retry a full/empty queue, no sleep */
 #define PUTBACK_MS	5000		/* how long a give-back waits for room */
 #define HARD_MSGMAX	65536		/* kernel limits, even for root */
 #define HARD_MSGSIZEMAX	(16 * 1024 * 1024)
@@ -57,6 +63,7 @@ struct queue {
 	/* POSIX */
 	char		 name[NAME_MAX + 2];
 	mqd_t		 mqd;
+	mqd_t		 mqd_nb;	/* the same queue, O_NONBLOCK */
 	int		 oflag;		/* access mode it was opened with */
 	dev_t		 dev;
 	ino_t		 ino;
@@ -116,6 +123,17 @@ is_eofmark(const char *p, size_t n)
 	return n == EOFLEN && memcmp(p, EOFMARK, EOFLEN) == 0;
 }
 
+static int spin_ok;		/* another CPU may run our peer */
+
+static long long
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static void
 onalrm(int sig)
 {
@@ -123,12 +141,12 @@ onalrm(int sig)
 }
 
 /*
- * Arm the SysV wait timer: SIGALRM after ms, then every TICK_MS (so a
- * signal that lands just before the blocking call is followed by another).
- * No SA_RESTART: a blocked msgsnd/msgrcv returns EINTR.
+ * Arm the wait timer: SIGALRM after ms, then every interval ms (so that a
+ * tick that lands just before a call blocks is followed by another).  No
+ * SA_RESTART: a blocked call returns EINTR.
  */
 static void
-earm(long long ms)
+earm(long long ms, long long interval)
 {
 	static timer_t tmr;
 	static int made;
@@ -153,8 +171,8 @@ earm(long long ms)
 		ms = 1;
 	its.it_value.tv_sec = ms / 1000;
 	its.it_value.tv_nsec = (ms % 1000) * 1000000;
-	its.it_interval.tv_sec = 0;
-	its.it_interval.tv_nsec = TICK_MS * 1000000L;
+	its.it_interval.tv_sec = interval / 1000;
+	its.it_interval.tv_nsec = (interval % 1000) * 1000000;
 	if (timer_settime(tmr, 0, &its, NULL) == -1)
 		eerr(EXIT_FAIL, "timer_settime");
 }
@@ -636,6 +654,22 @@ esysv_create(struct queue *q, const struct qattr *qa, int adopt)
 	return 1;
 }
 
+/* the same queue again, non-blocking, for the tries that must not sleep */
+static void
+eposix_nb(struct queue *q)
+{
+	struct stat st;
+
+	q->mqd_nb = mq_open(q->name, q->oflag | O_NONBLOCK | O_CLOEXEC);
+	if (q->mqd_nb == (mqd_t)-1 && errno == ENOENT)
+		eremoved(q, NULL);
+	if (q->mqd_nb == (mqd_t)-1)
+		eerr(EXIT_FAIL, "mq_open");
+	if (fstat(q->mqd_nb, &st) == -1 || st.st_ino != q->ino ||
+	    st.st_dev != q->dev)
+		eremoved(q, NULL);
+}
+
 /* ---- the POSIX removal check ------------------------------------------- */
 
 /*
@@ -659,6 +693,15 @@ posix_gone(struct queue *q)
 	return gone;
 }
 
+/* at most about once per RECHECK_MS: has the queue been unlinked? */
+static void
+eposix_check(struct queue *q)
+{
+	if (!q->sysv && mono_ms() - q->lastcheck >= RECHECK_MS / 2 &&
+	    posix_gone(q))
+		eremoved(q, NULL);
+}
+
 /*
  * While recv waits, nothing of ours is buffered: if the reader of stdout
  * has gone (a pipe's POLLERR, a socket's POLLHUP), end now as a write
@@ -676,86 +719,100 @@ estdout_check(void)
 /* ---- sending ----------------------------------------------------------- */
 
 /*
+ * One send: block or not (POSIX: the blocking or the O_NONBLOCK
+ * descriptor), until ts (POSIX) if given.  0 sent, or -1 with errno
+ * EAGAIN (full), ETIMEDOUT or EINTR; other failures end the run.  For
+ * System V the message (type and text) is already in q->buf.
+ */
+static int
+esend1(struct queue *q, const char *p, size_t n, long prio, int block,
+    const struct timespec *ts)
+{
+	int r;
+
+	if (!q->sysv) {
+		if (!block)
+			r = mq_send(q->mqd_nb, p, n, (unsigned)prio);
+		else if (ts == NULL)
+			r = mq_send(q->mqd, p, n, (unsigned)prio);
+		else
+			r = mq_timedsend(q->mqd, p, n, (unsigned)prio, ts);
+		if (r == 0 || errno == EAGAIN || errno == ETIMEDOUT ||
+		    errno == EINTR)
+			return r;
+		if (errno == EMSGSIZE)
+			eerrx(EXIT_FAIL, "message of %zu bytes exceeds the "
+			    "queue's msgsize %zu", n, q->maxsize);
+		eerr(EXIT_FAIL, "mq_send");
+	}
+	if (msgsnd(q->id, q->buf, n, block ? 0 : IPC_NOWAIT) == 0)
+		return 0;
+	switch (errno) {
+	case EAGAIN:
+	case EINTR:
+		return -1;
+	case EIDRM:
+		eremoved(q, NULL);
+	case EINVAL:
+		if (msgctl(q->id, IPC_STAT, &(struct msqid_ds){0}) == -1 &&
+		    (errno == EINVAL || errno == EIDRM))
+			eremoved(q, NULL);
+		errno = EINVAL;
+		/* FALLTHROUGH */
+	default:
+		eerr(EXIT_FAIL, "msgsnd");
+	}
+}
+
+/*
  * Send one message: 0 sent, 1 timed out (nothing sent).  ms is the
- * longest wait for room, -1 forever, 0 not at all.
+ * longest wait for room, -1 forever, 0 not at all.  A full queue is
+ * first retried without sleeping for up to SPIN_US (when another CPU
+ * can run the receiver): a sender that sleeps on a full queue costs the
+ * receiver a wake-up per message, which halves the rate of a busy pair.
  */
 static int
 esend(struct queue *q, const char *p, size_t n, long prio, long long ms)
 {
 	struct deadline d;
 	struct timespec ts;
-	int started = 0;
+	long long t0;
+	int k = 0;
 
-	if (!q->sysv) {
-		static const struct timespec zero;
-
-		for (;;) {
-			if (ms == 0)
-				ts = zero;
-			else {
-				if (!started) {
-					deadline_init(&d, ms);
-					started = 1;
-				}
-				slice(&d, RECHECK_MS, &ts);
-			}
-			if (mq_timedsend(q->mqd, p, n, (unsigned)prio, &ts) == 0)
-				return 0;
-			switch (errno) {
-			case EINTR:
-				echecksig();
-				continue;
-			case ETIMEDOUT:
-			case EAGAIN:
-				if (ms == 0 || (ms > 0 && deadline_expired(&d)))
-					return 1;
-				if (posix_gone(q))
-					eremoved(q, NULL);
-				continue;
-			case EMSGSIZE:
-				eerrx(EXIT_FAIL, "message of %zu bytes exceeds "
-				    "the queue's msgsize %zu", n, q->maxsize);
-			default:
-				eerr(EXIT_FAIL, "mq_send");
-			}
-		}
+	if (q->sysv) {
+		*(long *)(void *)q->buf = prio;
+		memcpy(q->buf + sizeof(long), p, n);
 	}
-	*(long *)(void *)q->buf = prio;
-	memcpy(q->buf + sizeof(long), p, n);
+	if (esend1(q, p, n, prio, 0, NULL) == 0)
+		return 0;
+	if (ms == 0)
+		return 1;
+	deadline_init(&d, ms);
+	if (spin_ok) {
+		t0 = mono_us();
+		do {
+			if (esend1(q, p, n, prio, 0, NULL) == 0)
+				return 0;
+		} while ((++k & 7) != 0 || mono_us() - t0 < SPIN_US);
+	}
 	for (;;) {
-		int flags = IPC_NOWAIT;
-
-		if (started) {
+		if (gotsig)
+			echecksig();
+		if (ms > 0 && q->sysv) {
 			long long left = deadline_left(&d);
 
 			if (left == 0)
 				return 1;
-			earm(left < 0 || left > RECHECK_MS ? RECHECK_MS : left);
-			flags = 0;
+			earm(left, TICK_MS);
 		}
-		if (msgsnd(q->id, q->buf, n, flags) == 0)
+		if (esend1(q, p, n, prio, 1, ms > 0 && !q->sysv ?
+		    slice(&d, RECHECK_MS, &ts) : NULL) == 0)
 			return 0;
-		switch (errno) {
-		case EINTR:
+		if (errno == EINTR)
 			echecksig();
-			continue;
-		case EAGAIN:
-			if (ms == 0)
-				return 1;
-			deadline_init(&d, ms);
-			started = 1;
-			continue;
-		case EIDRM:
-			eremoved(q, NULL);
-		case EINVAL:
-			if (msgctl(q->id, IPC_STAT, &(struct msqid_ds){0}) ==
-			    -1 && (errno == EINVAL || errno == EIDRM))
-				eremoved(q, NULL);
-			errno = EINVAL;
-			/* FALLTHROUGH */
-		default:
-			eerr(EXIT_FAIL, "msgsnd");
-		}
+		if (ms > 0 && deadline_expired(&d))
+			return 1;
+		eposix_check(q);
 	}
 }
 
@@ -857,6 +914,10 @@ cmd_send(int argc, char *argv[])
 		eposix_create(&q, &qa, O_WRONLY, 1);
 	else
 		eopen(&q, O_WRONLY);
+	if (!q.sysv)
+		eposix_nb(&q);
+	if (opt.timeout < 0)
+		earm(RECHECK_MS, RECHECK_MS);
 	if (prio < 0)
 		prio = q.sysv ? (type > 0 ? type : 1) : 0;
 	if (eof && q.maxsize < EOFLEN)
@@ -893,8 +954,10 @@ cmd_send(int argc, char *argv[])
 	    eof ? ", then the end-of-stream marker" : "");
 	recin_free(&in);
 	free(q.buf);
-	if (!q.sysv)
+	if (!q.sysv) {
+		mq_close(q.mqd_nb);
 		mq_close(q.mqd);
+	}
 	return 0;
 }
 
@@ -922,81 +985,46 @@ struct rx {
 };
 
 /*
- * Take one message.  wait: -1 forever, 0 not at all, else ms.
- * Returns GOT_MSG (length in *lenp, priority in *priop), GOT_NONE
- * (empty, for wait 0) or GOT_TIMEOUT.
+ * One receive, as esend1 sends: the length, or -1 with errno EAGAIN
+ * (empty), ETIMEDOUT or EINTR; other failures end the run.
  */
-static int
-etake(struct rx *rx, long long wait, size_t *lenp, long *priop)
+static ssize_t
+erecv1(struct rx *rx, int block, const struct timespec *ts, long *priop)
 {
 	struct queue *q = rx->q;
-	struct deadline d;
-	struct timespec ts;
+	unsigned prio;
 	ssize_t n;
 
-	if (wait != 0)
-		deadline_init(&d, wait);
 	if (!q->sysv) {
-		static const struct timespec zero;
-		unsigned prio;
-
-		for (;;) {
-			if (wait == 0)
-				ts = zero;
-			else
-				slice(&d, RECHECK_MS, &ts);
+		if (!block)
+			n = mq_receive(q->mqd_nb, q->buf, q->bufsz, &prio);
+		else if (ts == NULL)
+			n = mq_receive(q->mqd, q->buf, q->bufsz, &prio);
+		else
 			n = mq_timedreceive(q->mqd, q->buf, q->bufsz, &prio,
-			    &ts);
-			if (n >= 0) {
-				*lenp = (size_t)n;
-				*priop = (long)prio;
-				return GOT_MSG;
-			}
-			switch (errno) {
-			case EINTR:
-				echecksig();
-				continue;
-			case ETIMEDOUT:
-			case EAGAIN:
-				if (wait == 0)
-					return GOT_NONE;
-				if (deadline_expired(&d))
-					return GOT_TIMEOUT;
-				if (posix_gone(q))
-					eremoved(q, NULL);
-				estdout_check();
-				continue;
-			default:
-				eerr(EXIT_FAIL, "mq_receive");
-			}
+			    ts);
+		if (n >= 0) {
+			*priop = (long)prio;
+			return n;
 		}
+		if (errno == EAGAIN || errno == ETIMEDOUT || errno == EINTR)
+			return -1;
+		eerr(EXIT_FAIL, "mq_receive");
 	}
 	for (;;) {
-		int flags = IPC_NOWAIT;
-
-		if (wait != 0) {
-			long long left = deadline_left(&d);
-
-			if (left == 0)
-				return GOT_TIMEOUT;
-			earm(left < 0 || left > RECHECK_MS ? RECHECK_MS : left);
-			flags = 0;
-		}
-		n = msgrcv(q->id, q->buf, q->bufsz, rx->type, flags);
+		n = msgrcv(q->id, q->buf, q->bufsz, rx->type,
+		    block ? 0 : IPC_NOWAIT);
 		if (n >= 0) {
-			*lenp = (size_t)n;
 			*priop = *(long *)(void *)q->buf;
-			return GOT_MSG;
+			return n;
 		}
 		switch (errno) {
-		case EINTR:
-			echecksig();
-			if (wait != 0)
-				estdout_check();
-			continue;
 		case ENOMSG:
+			errno = EAGAIN;
+			/* FALLTHROUGH */
 		case EAGAIN:
-			return GOT_NONE;
+		case EINTR:
+			return -1;
 		case E2BIG:
 			/* a message longer than msgmax said: grow, again */
 			if (q->bufsz >= (size_t)INT_MAX / 2)
@@ -1017,6 +1045,60 @@ etake(struct rx *rx, long long wait, size_t *lenp, long *priop)
 			eerr(EXIT_FAIL, "msgrcv");
 		}
 	}
+}
+
+/*
+ * Take one message.  wait: -1 forever, 0 not at all, else ms.
+ * Returns GOT_MSG (length in *lenp, priority in *priop), GOT_NONE
+ * (empty, for wait 0) or GOT_TIMEOUT.  An empty queue is retried without
+ * sleeping for up to SPIN_US first, as esend does.
+ */
+static int
+etake(struct rx *rx, long long wait, size_t *lenp, long *priop)
+{
+	struct queue *q = rx->q;
+	struct deadline d;
+	struct timespec ts;
+	long long t0;
+	ssize_t n;
+	int k = 0;
+
+	if ((n = erecv1(rx, 0, NULL, priop)) >= 0)
+		goto got;
+	if (wait == 0)
+		return GOT_NONE;
+	deadline_init(&d, wait);
+	if (spin_ok) {
+		t0 = mono_us();
+		do {
+			if ((n = erecv1(rx, 0, NULL, priop)) >= 0)
+				goto got;
+		} while ((++k & 7) != 0 || mono_us() - t0 < SPIN_US);
+	}
+	for (;;) {
+		if (gotsig)
+			echecksig();
+		if (wait > 0 && q->sysv) {
+			long long left = deadline_left(&d);
+
+			if (left == 0)
+				return GOT_TIMEOUT;
+			earm(left, TICK_MS);
+		}
+		n = erecv1(rx, 1, wait > 0 && !q->sysv ?
+		    slice(&d, RECHECK_MS, &ts) : NULL, priop);
+		if (n >= 0)
+			goto got;
+		if (errno == EINTR)
+			echecksig();
+		if (wait > 0 && deadline_expired(&d))
+			return GOT_TIMEOUT;
+		eposix_check(q);
+		estdout_check();
+	}
+got:
+	*lenp = (size_t)n;
+	return GOT_MSG;
 }
 
 /*
@@ -1061,7 +1143,7 @@ giveback(struct rx *rx, size_t from)
 				errno = ETIMEDOUT;
 				if (left == 0)
 					break;
-				earm(left);
+				earm(left, TICK_MS);
 				r = msgsnd(q->id, q->buf, pe->len, 0);
 			} while (r == -1 && errno == EINTR);
 		}
@@ -1223,8 +1305,12 @@ cmd_recv(int argc, char *argv[])
 		eopen_fail(&q);
 	if (q.sysv)
 		esysv_ready(&q, "opened");
-	else
+	else {
 		eposix_ready(&q, "opened");
+		eposix_nb(&q);
+	}
+	if (opt.timeout < 0)
+		earm(RECHECK_MS, RECHECK_MS);
 
 	rx.q = &q;
 	rx.sep = opt.raw ? REC_RAW : opt.sep;
@@ -1267,8 +1353,10 @@ cmd_recv(int argc, char *argv[])
 	free(rx.arena);
 	recout_free(&rx.out);
 	free(q.buf);
-	if (!q.sysv)
+	if (!q.sysv) {
+		mq_close(q.mqd_nb);
 		mq_close(q.mqd);
+	}
 	if (marker || rx.delivered > 0)
 		return 0;
 	return EXIT_TIMEOUT;
@@ -1527,5 +1615,9 @@ static const struct verb verbs[] = {
 int
 main(int argc, char *argv[])
 {
+	cpu_set_t cpus;
+
+	spin_ok = sched_getaffinity(0, sizeof(cpus), &cpus) == 0 &&
+	    CPU_COUNT(&cpus) > 1;
 	return verb_main(argc, argv, verbs, "message queues, POSIX and System V");
 }
