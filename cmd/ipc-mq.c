@@ -967,7 +967,7 @@ cmd_send(int argc, char *argv[])
 struct pend {
 	size_t		 end;		/* out.len after it */
 	size_t		 off, len;	/* payload, in out.buf or the arena */
-	int		 inarena;
+	int		 inarena;	/* 2: the end-of-stream marker */
 	long		 prio;
 };
 
@@ -1123,8 +1123,8 @@ giveback(struct rx *rx, size_t from)
 	deadline_init(&d, PUTBACK_MS);
 	for (i = from; i < rx->npend; i++) {
 		const struct pend *pe = &rx->pend[i];
-		const char *p = (pe->inarena ? rx->arena : rx->out.buf) +
-		    pe->off;
+		const char *p = pe->inarena == 2 ? EOFMARK :
+		    (pe->inarena ? rx->arena : rx->out.buf) + pe->off;
 		int r;
 
 		if (!q->sysv) {
@@ -1340,6 +1340,17 @@ cmd_recv(int argc, char *argv[])
 		if (r != GOT_MSG)
 			break;
 		if (is_eofmark(q.buf + (q.sysv ? sizeof(long) : 0), n)) {
+			/* given back after the records if they cannot be
+			 * written, so that it still stops one receiver */
+			struct pend *pe;
+
+			eroom(&rx, 0);
+			pe = &rx.pend[rx.npend++];
+			memset(pe, 0, sizeof(*pe));
+			pe->inarena = 2;
+			pe->len = EOFLEN;
+			pe->prio = prio;
+			pe->end = rx.out.len;
 			marker = 1;
 			break;
 		}

@@ -487,6 +487,27 @@ sys.stdout.write(str(got == open("in", "rb").read()))'
 	rmq "$q"
 }
 
+@test "the man page's worker pool: recv --priority --count 1 per job, markers stop each worker" {
+	q=$(uniq_name)
+	tab=$(printf '\t')
+	ipc-mq create --max-msgs 10 "$q"
+	for w in 1 2 3; do
+		(
+			while m=$(timeout 60 ipc-mq recv --priority --count 1 "$q") && [ -n "$m" ]; do
+				printf '%s\n' "${m#*"$tab"}" >>"done.$w"
+			done
+		) &
+	done
+	# an empty job is still a job (the line is "0<TAB>")
+	{ seq 300; echo; } | ipc-mq send "$q"
+	for w in 1 2 3; do ipc-mq send --eof "$q" </dev/null; done
+	wait
+	cat done.* | sort >all
+	{ seq 300; echo; } | sort | cmp - all
+	[ "$(statf depth "$q")" = 0 ]
+	rmq "$q"
+}
+
 @test "SysV job queue: 3 producers x 3 consumers, exactly once" {
 	k=$(uniq_key)
 	ipc-mq create --sysv "$k"
@@ -656,6 +677,13 @@ os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 	assert_failure 141
 	run ipc-mq recv --nowait --priority "$q"
 	assert_output "$(printf '3\ta\n3\tb\n0\tc\n0\t\n0\td')"
+	# an end-of-stream marker taken behind them goes back too
+	printf 'e\nf\n' | ipc-mq send --eof "$q"
+	run -141 closed_stdout recv "$q"
+	[ "$(statf depth "$q")" = 3 ]
+	run timeout 20 ipc-mq recv "$q"
+	assert_success
+	assert_output "$(printf 'e\nf')"
 	k=$(uniq_key)
 	ipc-mq create --sysv "$k"
 	printf 'x\ny\n' | ipc-mq send --sysv --type 2 "$k"
