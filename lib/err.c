@@ -6,6 +6,8 @@
 
 #include "ipckit.h"
 
+#define OPERAND_MAX	512	/* bytes of an operand shown in a message */
+
 static const char *verb;
 static const char *operand;
 
@@ -38,9 +40,12 @@ ivwarn(int errnum, const char *fmt, va_list ap)
 	r = snprintf(line, sizeof(line), "%s: ", getprogname());
 	n = r > 0 ? (size_t)r : 0;
 	if (verb != NULL && n < sizeof(line)) {
-		r = snprintf(line + n, sizeof(line) - n, "%s%s%s: ", verb,
-		    operand != NULL ? " " : "",
-		    operand != NULL ? operand : "");
+		/* a huge operand must not crowd out what went wrong */
+		r = snprintf(line + n, sizeof(line) - n, "%s%s%.*s%s: ", verb,
+		    operand != NULL ? " " : "", OPERAND_MAX,
+		    operand != NULL ? operand : "",
+		    operand != NULL && strlen(operand) > OPERAND_MAX ?
+		    "..." : "");
 		if (r > 0)
 			n += (size_t)r;
 	}
