@@ -22,6 +22,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,35 @@ static void
 ewarnerrno(void)
 {
 	iwarnx("%s", strerror(errno));
+}
+
+/*
+ * poll(2) that cannot miss INT/TERM/HUP: they stay blocked while the flag
+ * is checked, and ppoll(2) unblocks them atomically.  A terminating
+ * signal does not return; otherwise poll's count, 0 when ms ran out.
+ */
+static int
+spoll(struct pollfd *p, nfds_t n, long long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+	sigset_t stop, old;
+	int r;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	echecksig();
+	r = ppoll(p, n, ms < 0 ? NULL : &ts, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r == -1) {
+		if (errno != EINTR)
+			eerr(EXIT_FAIL, "poll");
+		echecksig();
+		r = 0;
+	}
+	return r;
 }
 
 static void
@@ -262,8 +292,9 @@ stdin_rest(int *exact)
 	}
 	if (ioctl(0, FIONREAD, &q) == -1 || q < 0)
 		q = 0;
+	/* a pipe whose writers are gone holds exactly what is queued */
 	if (S_ISFIFO(st.st_mode) && poll(&p, 1, 0) == 1 &&
-	    (p.revents & POLLHUP) && !(p.revents & POLLIN && q == 0))
+	    (p.revents & POLLHUP))
 		*exact = 1;
 	return (uint64_t)q;
 }
@@ -271,7 +302,9 @@ stdin_rest(int *exact)
 /*
  * The reader went away: say how much of the input it did not get.  Not
  * delivered = bytes left unread in the FIFO + bytes taken from stdin but
- * not written + what stdin still holds.
+ * not written + what stdin still holds.  Returns only when that is
+ * exactly nothing (splice(2) at the end of stdin says EPIPE rather than
+ * 0 when the reader has gone meanwhile, having read everything).
  */
 static void
 ereader_gone(int fd, const struct sent *s)
@@ -285,6 +318,8 @@ ereader_gone(int fd, const struct sent *s)
 		unread = s->written;
 	rest = stdin_rest(&exact);
 	lost = unread + s->pending + rest;
+	if (exact && lost == 0)
+		return;
 	eerrx(EXIT_FAIL, "reader went away after %ju bytes: %s%ju bytes not "
 	    "delivered (%ju left unread in the FIFO, %ju %s)",
 	    (uintmax_t)(s->written - unread), exact ? "" : "at least ",
@@ -312,6 +347,7 @@ eopen_writer(const struct fifo *f)
 			iverbose("waiting for a reader");
 		if (opt.timeout < 0) {
 			/* no bound: let the kernel wake us when one comes */
+			echecksig();
 			while ((fd = efifo_open(f, O_WRONLY)) == -1) {
 				if (errno != EINTR)
 					eerr(EXIT_FAIL, "open");
@@ -321,9 +357,7 @@ eopen_writer(const struct fifo *f)
 		}
 		if ((left = deadline_left(&d)) == 0)
 			return -1;
-		if (poll(NULL, 0, (int)(nap < left ? nap : left)) == -1 &&
-		    errno == EINTR)
-			echecksig();
+		(void)spoll(NULL, 0, nap < left ? nap : left);
 		nap = nap * 2 > NAPMAX ? NAPMAX : nap * 2;
 	}
 	if (set_nonblock(fd, 0) == -1)
@@ -353,8 +387,10 @@ send_stream(int fd, struct sent *s)
 				echecksig();
 				continue;
 			}
-			if (errno == EPIPE)
+			if (errno == EPIPE) {
 				ereader_gone(fd, s);
+				break;		/* all delivered after all */
+			}
 			if (errno != EINVAL && errno != ENOSYS &&
 			    errno != EBADF && errno != EAGAIN)
 				eerr(EXIT_FAIL, "splice");
@@ -532,22 +568,14 @@ wait_input(int fd, const struct deadline *d)
 		{ .fd = fd, .events = POLLIN },
 		{ .fd = 1, .events = 0 },
 	};
-	long long left;
-	int r;
 
 	for (;;) {
-		left = deadline_left(d);
-		r = poll(p, 2, left > INT_MAX ? INT_MAX : (int)left);
-		if (r == -1) {
-			if (errno != EINTR)
-				eerr(EXIT_FAIL, "poll");
-			echecksig();
-			continue;
+		if (spoll(p, 2, deadline_left(d)) > 0) {
+			if (p[1].revents & POLLERR)
+				eepipe();
+			if (p[0].revents != 0)
+				return 1;
 		}
-		if (p[1].revents & POLLERR)
-			eepipe();
-		if (p[0].revents != 0)
-			return 1;
 		if (deadline_expired(d))
 			return 0;
 	}
@@ -591,50 +619,40 @@ drain(struct xfer *x)
 /*
  * --count: take records without reading past the last one wanted.  tee(2)
  * copies what the FIFO holds into a private pipe without consuming it;
- * we look for separators there and then read exactly that many bytes
- * from the FIFO.  Where tee(2) is refused, one byte per read(2).
- * 1: count reached, 0: wait for more, -1: end of file.
+ * we look for separators in that copy, then read exactly that many bytes
+ * from the FIFO.  1: count reached, 0: wait for more, -1: end of file.
  */
 static int
 take(struct taker *t, uint64_t want)
 {
-	size_t k, got = 0, i;
-	ssize_t n = 0, r = 1;
+	size_t k, got, i;
+	ssize_t n, r;
+	int eof = 0;
 
-	if (t->pw != -1) {
-		n = tee(t->fd, t->pw, t->bufsz, SPLICE_F_NONBLOCK);
-		if (n == 0)
-			return -1;
-		if (n == -1) {
-			if (errno == EINTR)
-				echecksig();
-			if (errno == EINTR || errno == EAGAIN)
-				return 0;
-			if (errno != EINVAL)
-				eerr(EXIT_FAIL, "tee");
-			close(t->pr);
-			close(t->pw);
-			t->pr = t->pw = -1;
-		}
+	if ((n = tee(t->fd, t->pw, t->bufsz, SPLICE_F_NONBLOCK)) == 0)
+		return -1;
+	if (n == -1) {
+		if (errno == EINTR)
+			echecksig();
+		else if (errno != EAGAIN)
+			eerr(EXIT_FAIL, "tee");
+		return 0;
 	}
-	if (t->pw != -1) {
-		while (got < (size_t)n) {
-			if ((r = readsome(t->pr, t->buf + got,
-			    (size_t)n - got)) <= 0)
-				eerr(EXIT_FAIL, "read from the peek pipe");
-			got += (size_t)r;
-		}
-		for (k = 0; k < (size_t)n;)
-			if (t->buf[k++] == (char)opt.sep && --want == 0)
-				break;
-	} else
-		k = 1;
-	for (got = 0; got < k; got += (size_t)r) {
-		if ((r = read(t->fd, t->buf + got, k - got)) > 0)
-			continue;
-		if (r == 0)
+	for (got = 0; got < (size_t)n; got += (size_t)r)
+		if ((r = readsome(t->pr, t->buf + got, (size_t)n - got)) <= 0)
+			eerr(EXIT_FAIL, "read from the peek pipe");
+	for (k = 0; k < (size_t)n;)
+		if (t->buf[k++] == (char)opt.sep && --want == 0)
 			break;
-		r = 0;
+	for (got = 0; got < k;) {
+		if ((r = read(t->fd, t->buf + got, k - got)) > 0) {
+			got += (size_t)r;
+			continue;
+		}
+		if (r == 0) {
+			eof = 1;
+			break;
+		}
 		if (errno == EINTR)
 			echecksig();
 		else if (errno == EAGAIN)
@@ -650,36 +668,32 @@ take(struct taker *t, uint64_t want)
 		eoutput();
 	if (t->records >= (uint64_t)opt.count)
 		return 1;
-	return got == 0 && r == 0 && errno != EAGAIN ? -1 : 0;
+	return eof && got == 0 ? -1 : 0;
 }
 
 static void
-taker_init(struct taker *t, int fd)
+etaker_init(struct taker *t, int fd)
 {
 	int p[2], cap;
 
 	t->fd = fd;
 	t->records = t->bytes = 0;
-	t->pr = t->pw = -1;
-	t->bufsz = 64 * 1024;
-	if (pipe2(p, O_CLOEXEC) == 0) {
-		t->pr = p[0];
-		t->pw = p[1];
-		/* a larger peek finds a far separator in one go; optional */
-		(void)set_pipe_size(t->pw, COPYMAX);
-		if ((cap = pipe_capacity(t->pw)) > 0)
-			t->bufsz = (size_t)cap;
-	}
+	if (pipe2(p, O_CLOEXEC) == -1)
+		eerr(EXIT_FAIL, "pipe");
+	t->pr = p[0];
+	t->pw = p[1];
+	/* a larger peek finds a far separator in one go; optional */
+	(void)set_pipe_size(t->pw, COPYMAX);
+	cap = pipe_capacity(t->pw);
+	t->bufsz = cap > 0 ? (size_t)cap : 64 * 1024;
 	t->buf = ecalloc(1, t->bufsz);
 }
 
 static void
 taker_free(struct taker *t)
 {
-	if (t->pw != -1) {
-		close(t->pr);
-		close(t->pw);
-	}
+	close(t->pr);
+	close(t->pw);
 	free(t->buf);
 }
 
@@ -730,7 +744,7 @@ cmd_recv(int argc, char *argv[])
 	if (follow && (wfd = efifo_open(&fifo, O_WRONLY | O_NONBLOCK)) == -1)
 		eerr(EXIT_FAIL, "open for writing");
 	if (opt.count > 0)
-		taker_init(&t, fd);
+		etaker_init(&t, fd);
 	else
 		xfer_init(&x, fd, 1, COPYMAX);
 
