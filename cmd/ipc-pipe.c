@@ -33,6 +33,9 @@
 /* fds 0 and 1 as main() found them, before the library parked /dev/null */
 static int closedfd[2];
 
+/* set by handlers: the meter's timer, a CMD that exited */
+static volatile sig_atomic_t ticked, gotchld;
+
 /* ---- pipes and their sizes --------------------------------------------- */
 
 static int
@@ -143,20 +146,60 @@ size_pipes(uint64_t size)
 		iwarnx("--pipe-size: neither stdin nor stdout is a pipe");
 }
 
-/* wait for fd to be ready; an interrupting signal just returns */
+/*
+ * Waiting without losing a wake-up.  The data calls on pipes do not block
+ * (SPLICE_F_NONBLOCK, which leaves the shared file's O_NONBLOCK alone);
+ * every wait is a ppoll(2) entered with the signals that matter blocked
+ * and the flags checked, and unblocked atomically by ppoll, so a signal
+ * that lands just before the wait still ends it.  Callers loop back to
+ * where the flags are acted on.
+ */
 static void
-waitready(int fd, short events)
+wait_io(struct pollfd *p, nfds_t n)
 {
-	struct pollfd p = { .fd = fd, .events = events };
+	sigset_t wake, old;
 
-	if (poll(&p, 1, -1) == -1 && errno != EINTR)
-		eerr(EXIT_FAIL, "poll");
+	sigemptyset(&wake);
+	sigaddset(&wake, SIGINT);
+	sigaddset(&wake, SIGTERM);
+	sigaddset(&wake, SIGHUP);
+	sigaddset(&wake, SIGALRM);
+	sigaddset(&wake, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &wake, &old);
+	if (!gotsig && !ticked && !gotchld &&
+	    ppoll(p, n, NULL, &old) == -1 && errno != EINTR)
+		eerr(EXIT_FAIL, "ppoll");
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	echecksig();
 }
 
-/* ---- cat: the meter ---------------------------------------------------- */
+static void
+wait_fd(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
 
-static volatile sig_atomic_t ticked;
+	wait_io(&p, 1);
+}
+
+/* a non-blocking splice or tee said EAGAIN: wait for the end holding it up */
+static void
+wait_pair(int in, int out)
+{
+	struct pollfd p[2] = {
+		{ .fd = in, .events = POLLIN },
+		{ .fd = out, .events = POLLOUT },
+	};
+
+	if (poll(p, 2, 0) == -1 && errno != EINTR)
+		eerr(EXIT_FAIL, "poll");
+	if (p[0].revents == 0)
+		wait_fd(in, POLLIN);
+	else if (p[1].revents == 0)
+		wait_fd(out, POLLOUT);
+	/* else both are ready (or in error): the caller retries */
+}
+
+/* ---- cat: the meter ---------------------------------------------------- */
 
 static void
 ontick(int sig)
@@ -353,13 +396,14 @@ cat_copy(const struct cat *c, uint64_t *bytesp)
 		}
 		if (pend > 0) {
 			/* the read/write fallback: finish what was read */
+			wait_fd(1, POLLOUT);
 			r = write(1, buf + off, pend);
 			if (r > 0) {
 				off += (size_t)r;
 				pend -= (size_t)r;
 				bytes += (uint64_t)r;
 			} else if (errno == EAGAIN)
-				waitready(1, POLLOUT);
+				continue;
 			else if (errno == EPIPE)
 				eepipe();
 			else if (errno != EINTR)
@@ -374,7 +418,7 @@ cat_copy(const struct cat *c, uint64_t *bytesp)
 		}
 		if (usesplice) {
 			r = splice(0, NULL, 1, NULL, want,
-			    SPLICE_F_MOVE | SPLICE_F_MORE);
+			    SPLICE_F_MOVE | SPLICE_F_MORE | SPLICE_F_NONBLOCK);
 			if (r > 0) {
 				bytes += (uint64_t)r;
 				continue;
@@ -385,12 +429,7 @@ cat_copy(const struct cat *c, uint64_t *bytesp)
 			case EINTR:
 				continue;
 			case EAGAIN:
-				/* an O_NONBLOCK end: wait for the one that
-				 * holds us up */
-				if (pipe_queued(0) > 0)
-					waitready(1, POLLOUT);
-				else
-					waitready(0, POLLIN);
+				wait_pair(0, 1);
 				continue;
 			case EPIPE:
 				eepipe();
@@ -411,15 +450,16 @@ cat_copy(const struct cat *c, uint64_t *bytesp)
 		}
 		if (buf == NULL && (buf = malloc(BUFSZ)) == NULL)
 			eerr(EXIT_FAIL, "malloc");
+		wait_fd(0, POLLIN);
+		if (gotsig || ticked)
+			continue;
 		r = read(0, buf, want < BUFSZ ? want : BUFSZ);
 		if (r > 0) {
 			pend = (size_t)r;
 			off = 0;
 		} else if (r == 0)
 			break;
-		else if (errno == EAGAIN)
-			waitready(0, POLLIN);
-		else if (errno != EINTR)
+		else if (errno != EINTR && errno != EAGAIN)
 			eerr(EXIT_FAIL, "read stdin");
 	}
 	free(buf);
@@ -528,7 +568,6 @@ struct child {
 /* the CMDs of this run, for reaping as they exit */
 static struct child *kids;
 static int nkids;
-static volatile sig_atomic_t gotchld;
 
 static void
 onchld(int sig)
@@ -680,16 +719,14 @@ tee_one(struct tee *t, int i, size_t len)
 	ssize_t r;
 
 	for (;;) {
-		r = tee(0, t->ch[i].fd, len, 0);
+		r = tee(0, t->ch[i].fd, len, SPLICE_F_NONBLOCK);
 		if (r >= 0)
 			return r;
-		if (errno == EINTR) {
+		if (errno == EINTR || errno == EAGAIN) {
+			if (errno == EAGAIN)
+				wait_pair(0, t->ch[i].fd);
 			echecksig();
 			reap_exited();
-		}
-		else if (errno == EAGAIN) {
-			waitready(0, POLLIN);
-			waitready(t->ch[i].fd, POLLOUT);
 		} else {
 			tee_drop(t, i);
 			return -1;
@@ -709,7 +746,7 @@ tee_consume(struct tee *t, size_t len, int eofok)
 
 	while (done < len) {
 		r = splice(0, NULL, t->sink, NULL, len - done,
-		    SPLICE_F_MOVE | SPLICE_F_MORE);
+		    SPLICE_F_MOVE | SPLICE_F_MORE | SPLICE_F_NONBLOCK);
 		if (r > 0) {
 			done += (size_t)r;
 			if (eofok)
@@ -728,8 +765,8 @@ tee_consume(struct tee *t, size_t len, int eofok)
 			continue;
 		}
 		if (errno == EAGAIN) {
-			waitready(0, POLLIN);
-			waitready(t->sink, POLLOUT);
+			wait_pair(0, t->sink);
+			reap_exited();
 			continue;
 		}
 		if (errno == EPIPE && t->sink == 1) {
@@ -1033,12 +1070,7 @@ cmd_merge(int argc, char *argv[])
 				eepipe();
 			eerr(EXIT_FAIL, "write stdout");
 		}
-		if (poll(pf, (nfds_t)k, -1) == -1) {
-			if (errno != EINTR)
-				eerr(EXIT_FAIL, "poll");
-			echecksig();
-			continue;
-		}
+		wait_io(pf, (nfds_t)k);
 		for (i = k = 0; i < m.n; i++) {
 			if (m.ch[i].fd == -1 ||
 			    (m.owner != -1 && m.owner != i))
