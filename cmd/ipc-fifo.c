@@ -431,19 +431,51 @@ send_stream(int fd, struct sent *s)
 }
 
 /*
- * --atomic: each record and its separator in one write(2) of at most
- * PIPE_BUF bytes, which the kernel never interleaves with another
- * writer's.  A longer record is refused whole; those before it are sent.
+ * --atomic: records go out in write(2)s of at most PIPE_BUF bytes that
+ * hold whole records only, which the kernel never interleaves with
+ * another writer's.  Records already read share a write (a burst of short
+ * lines costs one system call per PIPE_BUF, not one per line); a record
+ * is never held back waiting for more input.
  */
+struct batch {
+	char		 buf[PIPE_BUF];
+	size_t		 len;		/* bytes in buf */
+	size_t		 fromin;	/* of which came from stdin */
+	uint64_t	 nrec;		/* records taken so far */
+};
+
+/* held: bytes of stdin taken for a record that is not in the batch yet */
+static void
+batch_flush(int fd, struct batch *b, struct sent *s, const struct recin *in,
+    size_t held)
+{
+	ssize_t w;
+
+	if (b->len == 0)
+		return;
+	while ((w = write(fd, b->buf, b->len)) == -1 && errno == EINTR)
+		echecksig();
+	if (w == (ssize_t)b->len) {
+		s->written += (uint64_t)w;
+		b->len = b->fromin = 0;
+		return;
+	}
+	s->pending = b->fromin + held + (in->end - in->start);
+	if (w == -1 && errno == EPIPE)
+		ereader_gone(fd, s);
+	if (w == -1)
+		eerr(EXIT_FAIL, "write");
+	eerrx(EXIT_FAIL, "short write (%zd of %zu bytes)", w, b->len);
+}
+
 static void
 send_atomic(int fd, struct sent *s)
 {
-	static char rec[PIPE_BUF];
+	static struct batch b;
 	struct recin in;
-	ssize_t n, w;
-	uint64_t nrec = 0;
+	ssize_t n;
 	char *p;
-	int hadsep;
+	size_t hadsep;
 
 	recin_init(&in, 0, opt.sep, 0);
 	for (;;) {
@@ -451,40 +483,39 @@ send_atomic(int fd, struct sent *s)
 		if ((n = recin_next(&in, &p)) == -1) {
 			if (errno == 0)
 				break;
+			batch_flush(fd, &b, s, &in, 0);
 			if (errno == E2BIG)
 				eerrx(EXIT_FAIL, "record %ju is longer than %u "
 				    "bytes, far over PIPE_BUF %d: not sent; "
 				    "the %ju records before it were",
-				    (uintmax_t)nrec + 1, REC_HARDMAX, PIPE_BUF,
-				    (uintmax_t)nrec);
+				    (uintmax_t)b.nrec + 1, REC_HARDMAX,
+				    PIPE_BUF, (uintmax_t)b.nrec);
 			eerr(EXIT_FAIL, "read error on stdin");
 		}
-		if ((size_t)n + 1 > PIPE_BUF)
+		/* a last record without its separator gets one */
+		hadsep = (size_t)(p - in.buf) + (size_t)n < in.end;
+		if ((size_t)n + 1 > PIPE_BUF) {
+			batch_flush(fd, &b, s, &in, (size_t)n + hadsep);
 			eerrx(EXIT_FAIL, "record %ju of %zd bytes (%zd with its "
 			    "separator) exceeds PIPE_BUF %d: not sent; the %ju "
-			    "records before it were", (uintmax_t)nrec + 1, n,
-			    n + 1, PIPE_BUF, (uintmax_t)nrec);
-		hadsep = (size_t)(p - in.buf) + (size_t)n < in.end;
-		memcpy(rec, p, (size_t)n);
-		rec[n] = (char)opt.sep;
-		while ((w = write(fd, rec, (size_t)n + 1)) == -1 &&
-		    errno == EINTR)
-			echecksig();
-		if (w == n + 1) {
-			s->written += (uint64_t)w;
-			nrec++;
-			continue;
+			    "records before it were", (uintmax_t)b.nrec + 1, n,
+			    n + 1, PIPE_BUF, (uintmax_t)b.nrec);
 		}
-		s->pending = (uint64_t)n + (uint64_t)hadsep + in.end - in.start;
-		if (w == -1 && errno == EPIPE)
-			ereader_gone(fd, s);
-		if (w == -1)
-			eerr(EXIT_FAIL, "write");
-		eerrx(EXIT_FAIL, "short write of record %ju (%zd of %zd bytes)",
-		    (uintmax_t)nrec + 1, w, n + 1);
+		if (b.len + (size_t)n + 1 > PIPE_BUF)
+			batch_flush(fd, &b, s, &in, (size_t)n + hadsep);
+		memcpy(b.buf + b.len, p, (size_t)n);
+		b.buf[b.len + (size_t)n] = (char)opt.sep;
+		b.len += (size_t)n + 1;
+		b.fromin += (size_t)n + hadsep;
+		b.nrec++;
+		/* no whole record left in what was read: send, do not wait */
+		if (memchr(in.buf + in.start, opt.sep, in.end - in.start) ==
+		    NULL)
+			batch_flush(fd, &b, s, &in, 0);
 	}
+	batch_flush(fd, &b, s, &in, 0);
 	recin_free(&in);
-	iverbose("%ju records sent", (uintmax_t)nrec);
+	iverbose("%ju records sent", (uintmax_t)b.nrec);
 }
 
 static int

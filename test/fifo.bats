@@ -443,6 +443,28 @@ print("ok", n)'
 	! grep -q y out
 }
 
+@test "send --atomic: a record is sent at once, not held back for more input" {
+	ipc-fifo mk f
+	{ { echo one; hold; } | ipc-fifo send --atomic f; } 3>&- &
+	local sp=$!
+	# the writer keeps its stdin open; the record still comes at once
+	run timeout 20 ipc-fifo recv --count 1 f
+	assert_success
+	assert_output one
+	touch release
+	reap "$sp"; [ "$reaped" -eq 0 ]
+}
+
+@test "send --atomic: a reader that leaves mid-stream: exact count of what was not delivered" {
+	seq 1000000 >in
+	ipc-fifo mk f
+	head -c 1000 f >/dev/null 3>&- &
+	run --separate-stderr ipc-fifo send --atomic f <in
+	assert_failure 1
+	[[ $stderr =~ "reader went away after "([0-9]+)" bytes: "([0-9]+)" bytes not delivered" ]]
+	[ $((BASH_REMATCH[1] + BASH_REMATCH[2])) -eq "$(wc -c <in)" ]
+}
+
 @test "send --atomic -0: NUL-separated records; a last record gets its separator" {
 	ipc-fifo mk f
 	ipc-fifo recv f >out 3>&- &
