@@ -649,7 +649,9 @@ sys.stdout.write(str(got == open("in", "rb").read()))'
 		[ "$(cat st)" = 141 ]
 		[ "$(cat out)" = f ]
 		[ ! -s err ]
-		run ipc-mq recv --nowait "$q"
+		# both are there; a given-back message goes to the back, so
+		# "second" may now follow "third"
+		run bash -c "ipc-mq recv --nowait $q | sort"
 		assert_output "$(printf 'second\nthird')"
 		rmq "$q"
 	done
@@ -724,6 +726,22 @@ os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 	run ipc-mq recv --sysv --priority --nowait "$k"
 	assert_output "$(printf '4\tsecond')"
 	rmq --sysv "$k"
+}
+
+@test "started with stdin or stdout closed: a clear failure, nothing lost" {
+	q=$(uniq_name)
+	ipc-mq create "$q"
+	run --separate-stderr bash -c "ipc-mq send $q <&-"
+	assert_failure 1
+	[[ $stderr == "ipc-mq: send $q: read error on stdin"* ]]
+	[ "$(statf depth "$q")" = 0 ]
+	echo kept | ipc-mq send "$q"
+	run --separate-stderr bash -c "ipc-mq recv --nowait $q >&-"
+	assert_failure 1
+	[[ $stderr == "ipc-mq: recv $q: write error on stdout"*"1 messages given back"* ]]
+	run ipc-mq recv --nowait "$q"
+	assert_output kept
+	rmq "$q"
 }
 
 # ---- System V keys and interop -------------------------------------------------
