@@ -141,6 +141,21 @@ onalrm(int sig)
 }
 
 /*
+ * SIGALRM is ours (the wait timer): caught, so that a stray one only
+ * interrupts a wait, which then goes on for the time that is left.
+ */
+static void
+alrm_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = onalrm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+/*
  * Arm the wait timer: SIGALRM after ms, then every interval ms (so that a
  * tick that lands just before a call blocks is followed by another).  No
  * SA_RESTART: a blocked call returns EINTR.
@@ -153,13 +168,8 @@ earm(long long ms, long long interval)
 	struct itimerspec its;
 
 	if (!made) {
-		struct sigaction sa;
 		struct sigevent sev;
 
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = onalrm;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGALRM, &sa, NULL);
 		memset(&sev, 0, sizeof(sev));
 		sev.sigev_notify = SIGEV_SIGNAL;
 		sev.sigev_signo = SIGALRM;
@@ -916,6 +926,7 @@ cmd_send(int argc, char *argv[])
 		eopen(&q, O_WRONLY);
 	if (!q.sysv)
 		eposix_nb(&q);
+	alrm_init();
 	if (opt.timeout < 0)
 		earm(RECHECK_MS, RECHECK_MS);
 	if (prio < 0)
@@ -1309,6 +1320,7 @@ cmd_recv(int argc, char *argv[])
 		eposix_ready(&q, "opened");
 		eposix_nb(&q);
 	}
+	alrm_init();
 	if (opt.timeout < 0)
 		earm(RECHECK_MS, RECHECK_MS);
 

@@ -616,6 +616,33 @@ sys.stdout.write(str(got == open("in", "rb").read()))'
 	rmq --sysv "$k"
 }
 
+@test "stray signals and SIGSTOP/SIGCONT during a --timeout wait neither cut it short nor restart it" {
+	q=$(uniq_name)
+	k=$(uniq_key)
+	ipc-mq create "$q"
+	ipc-mq create --sysv "$k"
+	for flav in "$q" "--sysv $k"; do
+		t0=$(date +%s%N)
+		# shellcheck disable=SC2086
+		ipc-mq recv --timeout 2 $flav &
+		pid=$!
+		wait_for 50 is_sleeping "$pid"
+		for s in ALRM ALRM STOP CONT ALRM; do
+			kill -"$s" "$pid"
+			sleep 0.2
+		done
+		st=0
+		wait "$pid" || st=$?
+		ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+		echo "$flav: status $st after $ms ms"
+		[ "$st" -eq 124 ]
+		[ "$ms" -ge 2000 ]
+		[ "$ms" -lt 3500 ]
+	done
+	rmq "$q"
+	rmq --sysv "$k"
+}
+
 @test "SIGSTOP/SIGCONT mid-transfer: output equals input" {
 	q=$(uniq_name)
 	ipc-mq create --max-msgs 10 "$q"
