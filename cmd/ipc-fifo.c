@@ -476,6 +476,7 @@ send_atomic(int fd, struct sent *s)
 	ssize_t n;
 	char *p;
 	size_t hadsep;
+	int e;
 
 	recin_init(&in, 0, opt.sep, 0);
 	for (;;) {
@@ -483,13 +484,15 @@ send_atomic(int fd, struct sent *s)
 		if ((n = recin_next(&in, &p)) == -1) {
 			if (errno == 0)
 				break;
+			e = errno;
 			batch_flush(fd, &b, s, &in, 0);
-			if (errno == E2BIG)
+			if (e == E2BIG)
 				eerrx(EXIT_FAIL, "record %ju is longer than %u "
-				    "bytes, far over PIPE_BUF %d: not sent; "
-				    "the %ju records before it were",
+				    "bytes, far over PIPE_BUF %d: not sent; %ju "
+				    "records sent before it",
 				    (uintmax_t)b.nrec + 1, REC_HARDMAX,
 				    PIPE_BUF, (uintmax_t)b.nrec);
+			errno = e;
 			eerr(EXIT_FAIL, "read error on stdin");
 		}
 		/* a last record without its separator gets one */
@@ -497,8 +500,8 @@ send_atomic(int fd, struct sent *s)
 		if ((size_t)n + 1 > PIPE_BUF) {
 			batch_flush(fd, &b, s, &in, (size_t)n + hadsep);
 			eerrx(EXIT_FAIL, "record %ju of %zd bytes (%zd with its "
-			    "separator) exceeds PIPE_BUF %d: not sent; the %ju "
-			    "records before it were", (uintmax_t)b.nrec + 1, n,
+			    "separator) exceeds PIPE_BUF %d: not sent; %ju "
+			    "records sent before it", (uintmax_t)b.nrec + 1, n,
 			    n + 1, PIPE_BUF, (uintmax_t)b.nrec);
 		}
 		if (b.len + (size_t)n + 1 > PIPE_BUF)

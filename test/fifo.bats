@@ -332,6 +332,25 @@ abc"
 	[ ! -e f ]
 }
 
+@test "after SIGKILL the FIFO is left: info shows nobody has it, rm removes it" {
+	ipc-fifo recv --create --rm --follow f 3>&- &
+	local p=$!
+	wait_for 100 sleeping "$p"
+	run ipc-fifo info f
+	assert_line --regexp '^readers +1$'
+	assert_line --regexp '^writers +1$'
+	kill -KILL "$p"
+	reap "$p"; [ "$reaped" -eq 137 ]
+	[ -p f ]
+	run ipc-fifo info f
+	assert_success
+	assert_line --regexp '^readers +0$'
+	assert_line --regexp '^writers +0$'
+	run ipc-fifo rm f
+	assert_success
+	[ ! -e f ]
+}
+
 @test "--rm never removes what replaced the FIFO meanwhile" {
 	ipc-fifo recv --create --rm f 3>&- &
 	local p=$!
@@ -436,7 +455,7 @@ print("ok", n)'
 	local rp=$!
 	run --separate-stderr ipc-fifo send --atomic f <in
 	assert_failure 1
-	[ "$stderr" = "ipc-fifo: send f: record 3 of 4096 bytes (4097 with its separator) exceeds PIPE_BUF 4096: not sent; the 2 records before it were" ]
+	[ "$stderr" = "ipc-fifo: send f: record 3 of 4096 bytes (4097 with its separator) exceeds PIPE_BUF 4096: not sent; 2 records sent before it" ]
 	reap "$rp"; [ "$reaped" -eq 0 ]
 	[ "$(wc -c <out)" -eq $((6 + 4096)) ]
 	head -n 2 in | cmp - out
