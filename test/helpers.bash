@@ -14,17 +14,24 @@ export PATH IPCKIT_BIN TOP
 PY=/usr/bin/python3
 export PY
 
-# a name no other test (or run) uses: ipckit-t<pid>-<test>-<n>
-uniq_name() {
-	_ipckit_n=$(( ${_ipckit_n:-0} + 1 ))
-	printf 'ipckit-t%s-%s-%s\n' "$$" "${BATS_SUITE_TEST_NUMBER:-0}" "$_ipckit_n"
+# a counter that survives $(...) subshells: kept in the test's directory
+_ipckit_next() {
+	local f="$BATS_TEST_TMPDIR/.ipckit-counter" n=0
+	[ -f "$f" ] && read -r n <"$f"
+	n=$((n + 1))
+	echo "$n" >"$f"
+	echo "$n"
 }
 
-# a SysV key in a range of our own: 0x7e<pid:4><test:2>
+# a name no other test (or run) uses: ipckit-t<pid>-<test>-<n>
+uniq_name() {
+	printf 'ipckit-t%s-%s-%s\n' "$$" "${BATS_SUITE_TEST_NUMBER:-0}" "$(_ipckit_next)"
+}
+
+# a SysV key in a range of our own: 0x7e<pid:4 hex><test*16+n:2 hex>
 uniq_key() {
-	_ipckit_k=$(( ${_ipckit_k:-0} + 1 ))
-	printf '0x7e%04x%01x%01x\n' "$(( $$ & 0xffff ))" \
-	    "$(( ${BATS_SUITE_TEST_NUMBER:-0} & 0xf ))" "$(( _ipckit_k & 0xf ))"
+	printf '0x7e%04x%02x\n' "$(( $$ & 0xffff ))" \
+	    "$(( (${BATS_SUITE_TEST_NUMBER:-0} * 16 + $(_ipckit_next)) & 0xff ))"
 }
 
 # where the mqueue file system is mounted here, if anywhere
