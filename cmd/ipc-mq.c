@@ -95,28 +95,6 @@ static const char *const removedmsg[2] = {
 
 /* ---- small helpers ----------------------------------------------------- */
 
-/* a number from /proc/sys, or -1 */
-static long long
-sysctl_num(const char *path)
-{
-	char buf[64];
-	long long v;
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (parse_num(buf, 0, LLONG_MAX, &v) == -1)
-		return -1;
-	return v;
-}
-
 static int
 is_eofmark(const char *p, size_t n)
 {

@@ -119,6 +119,10 @@ mode_t	 emode(const char *);
 const char *fmt_size(char *, size_t, uint64_t);
 const char *fmt_dur(char *, size_t, long long);
 
+/* ---- sysctl.c: kernel settings, for messages that name a limit -------- */
+
+long long sysctl_num(const char *);	/* "/proc/sys/fs/...": value or -1 */
+
 /* ---- deadline.c: --timeout on the monotonic clock ---------------------- */
 
 struct deadline {
