@@ -155,7 +155,7 @@ size_pipes(uint64_t size)
  * where the flags are acted on.
  */
 static void
-wait_io(struct pollfd *p, nfds_t n)
+ewait_io(struct pollfd *p, nfds_t n)
 {
 	sigset_t wake, old;
 
@@ -174,16 +174,16 @@ wait_io(struct pollfd *p, nfds_t n)
 }
 
 static void
-wait_fd(int fd, short events)
+ewait_fd(int fd, short events)
 {
 	struct pollfd p = { .fd = fd, .events = events };
 
-	wait_io(&p, 1);
+	ewait_io(&p, 1);
 }
 
 /* a non-blocking splice or tee said EAGAIN: wait for the end holding it up */
 static void
-wait_pair(int in, int out)
+ewait_pair(int in, int out)
 {
 	struct pollfd p[2] = {
 		{ .fd = in, .events = POLLIN },
@@ -193,9 +193,9 @@ wait_pair(int in, int out)
 	if (poll(p, 2, 0) == -1 && errno != EINTR)
 		eerr(EXIT_FAIL, "poll");
 	if (p[0].revents == 0)
-		wait_fd(in, POLLIN);
+		ewait_fd(in, POLLIN);
 	else if (p[1].revents == 0)
-		wait_fd(out, POLLOUT);
+		ewait_fd(out, POLLOUT);
 	/* else both are ready (or in error): the caller retries */
 }
 
@@ -314,7 +314,7 @@ meter_end(void *arg)
 }
 
 static void
-meter_start(void)
+emeter_start(void)
 {
 	struct sigaction sa;
 	struct itimerval it;
@@ -371,8 +371,8 @@ rate_wait(const struct cat *c, double t0, uint64_t bytes)
 	return 1;
 }
 
-static int
-cat_copy(const struct cat *c, uint64_t *bytesp)
+static void
+ecat_copy(const struct cat *c, uint64_t *bytesp)
 {
 	uint64_t bytes = 0;
 	size_t want, rchunk = 0, pend = 0, off = 0;
@@ -396,7 +396,7 @@ cat_copy(const struct cat *c, uint64_t *bytesp)
 		}
 		if (pend > 0) {
 			/* the read/write fallback: finish what was read */
-			wait_fd(1, POLLOUT);
+			ewait_fd(1, POLLOUT);
 			r = write(1, buf + off, pend);
 			if (r > 0) {
 				off += (size_t)r;
@@ -429,7 +429,7 @@ cat_copy(const struct cat *c, uint64_t *bytesp)
 			case EINTR:
 				continue;
 			case EAGAIN:
-				wait_pair(0, 1);
+				ewait_pair(0, 1);
 				continue;
 			case EPIPE:
 				eepipe();
@@ -450,7 +450,7 @@ cat_copy(const struct cat *c, uint64_t *bytesp)
 		}
 		if (buf == NULL && (buf = malloc(BUFSZ)) == NULL)
 			eerr(EXIT_FAIL, "malloc");
-		wait_fd(0, POLLIN);
+		ewait_fd(0, POLLIN);
 		if (gotsig || ticked)
 			continue;
 		r = read(0, buf, want < BUFSZ ? want : BUFSZ);
@@ -466,7 +466,6 @@ cat_copy(const struct cat *c, uint64_t *bytesp)
 	*bytesp = bytes;
 	iverbose("%llu bytes copied with %s", (unsigned long long)bytes,
 	    usesplice ? "splice(2)" : "read(2)/write(2)");
-	return 0;
 }
 
 static int
@@ -532,8 +531,8 @@ cmd_cat(int argc, char *argv[])
 	meter.line = progress == 2 || (progress == 1 && isatty(2));
 	t0 = mono_sec();
 	if (meter.line || meter.numeric)
-		meter_start();
-	cat_copy(&c, &bytes);
+		emeter_start();
+	ecat_copy(&c, &bytes);
 	dt = mono_sec() - t0;
 	if (meter.line || meter.numeric) {
 		meter_stop();
@@ -651,7 +650,7 @@ espawn_all(int n, char *cmds[], int reads)
 
 /* reap every CMD; the first non-zero status in argument order, or 0 */
 static int
-reap_all(struct child *ch, int n)
+ereap_all(struct child *ch, int n)
 {
 	int i, st = 0;
 
@@ -724,7 +723,7 @@ tee_one(struct tee *t, int i, size_t len)
 			return r;
 		if (errno == EINTR || errno == EAGAIN) {
 			if (errno == EAGAIN)
-				wait_pair(0, t->ch[i].fd);
+				ewait_pair(0, t->ch[i].fd);
 			echecksig();
 			reap_exited();
 		} else {
@@ -739,7 +738,7 @@ tee_one(struct tee *t, int i, size_t len)
  * return what was moved); otherwise the bytes are known to be there.
  */
 static size_t
-tee_consume(struct tee *t, size_t len, int eofok)
+etee_consume(struct tee *t, size_t len, int eofok)
 {
 	size_t done = 0;
 	ssize_t r;
@@ -765,7 +764,7 @@ tee_consume(struct tee *t, size_t len, int eofok)
 			continue;
 		}
 		if (errno == EAGAIN) {
-			wait_pair(0, t->sink);
+			ewait_pair(0, t->sink);
 			reap_exited();
 			continue;
 		}
@@ -801,7 +800,7 @@ tee_consume(struct tee *t, size_t len, int eofok)
  * what it has, then catches up to the leader; ahead[] tracks this.
  */
 static void
-tee_zerocopy(struct tee *t)
+etee_zerocopy(struct tee *t)
 {
 	size_t lead, min;
 	ssize_t r;
@@ -814,7 +813,7 @@ tee_zerocopy(struct tee *t)
 		if (tee_live(t) == 0) {
 			if (t->outgone || t->sink == t->devnull)
 				return;		/* nobody left to feed */
-			if (tee_consume(t, CHUNK, 1) == 0)
+			if (etee_consume(t, CHUNK, 1) == 0)
 				return;
 			continue;
 		}
@@ -843,7 +842,7 @@ tee_zerocopy(struct tee *t)
 				min = t->ch[i].ahead;
 		if (min == 0)
 			continue;		/* the CMDs that had it are gone */
-		tee_consume(t, min, 0);
+		etee_consume(t, min, 0);
 		for (i = 0; i < t->n; i++)
 			if (t->ch[i].fd != -1)
 				t->ch[i].ahead -= min;
@@ -852,7 +851,7 @@ tee_zerocopy(struct tee *t)
 
 /* stdin is not a pipe: read once, write to every CMD and to stdout */
 static void
-tee_copy(struct tee *t)
+etee_copy(struct tee *t)
 {
 	ssize_t r;
 	int i;
@@ -900,12 +899,12 @@ cmd_tee(int argc, char *argv[])
 	t.ch = espawn_all(argc, argv, 1);
 	if (isfifo(0)) {
 		iverbose("stdin is a pipe: tee(2), zero-copy");
-		tee_zerocopy(&t);
+		etee_zerocopy(&t);
 	} else {
 		iverbose("stdin is not a pipe: read(2)/write(2)");
-		tee_copy(&t);
+		etee_copy(&t);
 	}
-	st = reap_all(t.ch, t.n);
+	st = ereap_all(t.ch, t.n);
 	free(t.ch);
 	free(t.buf);
 	close(t.devnull);
@@ -1070,7 +1069,7 @@ cmd_merge(int argc, char *argv[])
 				eepipe();
 			eerr(EXIT_FAIL, "write stdout");
 		}
-		wait_io(pf, (nfds_t)k);
+		ewait_io(pf, (nfds_t)k);
 		for (i = k = 0; i < m.n; i++) {
 			if (m.ch[i].fd == -1 ||
 			    (m.owner != -1 && m.owner != i))
@@ -1084,7 +1083,7 @@ cmd_merge(int argc, char *argv[])
 			eepipe();
 		eerr(EXIT_FAIL, "write stdout");
 	}
-	c = reap_all(m.ch, m.n);
+	c = ereap_all(m.ch, m.n);
 	for (i = 0; i < m.n; i++)
 		free(m.ch[i].buf);
 	free(m.ch);
