@@ -56,27 +56,6 @@ pipe_grow(int fd)
 		(void)set_pipe_size(fd, BIGPIPE);
 }
 
-static long long
-readsysctl(const char *path)
-{
-	char buf[64];
-	long long v;
-	ssize_t n;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	if (parse_num(buf, 0, LLONG_MAX, &v) == -1)
-		return -1;
-	return v;
-}
-
 /*
  * --pipe-size: a tuning request, not a condition of the transfer.  When
  * the kernel refuses, say why (naming the limit and its value) and go on
@@ -100,7 +79,7 @@ pipe_resize(int fd, const char *which, uint64_t size)
 	}
 	switch (errno) {
 	case EPERM:
-		lim = readsysctl("/proc/sys/fs/pipe-max-size");
+		lim = sysctl_num("/proc/sys/fs/pipe-max-size");
 		if (lim >= 0 && size > (uint64_t)lim) {
 			iwarnx("--pipe-size %s for the %s pipe exceeds "
 			    "fs.pipe-max-size = %lld "
@@ -109,7 +88,7 @@ pipe_resize(int fd, const char *which, uint64_t size)
 			    which, lim, have);
 			break;
 		}
-		lim = readsysctl("/proc/sys/fs/pipe-user-pages-soft");
+		lim = sysctl_num("/proc/sys/fs/pipe-user-pages-soft");
 		iwarnx("--pipe-size %s for the %s pipe: this user's pipe "
 		    "buffers exceed fs.pipe-user-pages-soft = %lld pages "
 		    "(/proc/sys/fs/pipe-user-pages-soft); keeping %s",
