@@ -45,10 +45,10 @@ static const struct limit {
 	const char	*desc;
 } limits[] = {
 	{ IPC_MQ, 0, "fs.mqueue.msg_max", S_SYSCTL, "fs/mqueue/msg_max", -1,
-	    U_NONE, "most messages a new queue may hold (root is exempt)" },
+	    U_NONE, "most messages a new queue may hold (CAP_SYS_RESOURCE is exempt)" },
 	{ IPC_MQ, 0, "fs.mqueue.msgsize_max", S_SYSCTL,
 	    "fs/mqueue/msgsize_max", -1, U_NONE,
-	    "largest message size of a new queue (root is exempt)" },
+	    "largest message size of a new queue (CAP_SYS_RESOURCE is exempt)" },
 	{ IPC_MQ, 0, "fs.mqueue.msg_default", S_SYSCTL,
 	    "fs/mqueue/msg_default", -1, U_NONE,
 	    "messages a queue holds when made without --max-msgs" },

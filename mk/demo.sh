@@ -8,7 +8,7 @@ export PATH
 tmp=$(mktemp -d)
 q=ipckit-demo-$$
 cleanup() {
-	[ -x "$BIN/ipc-mq" ] && ipc-mq rm "$q" 2>/dev/null
+	if [ -x "$BIN/ipc-mq" ]; then ipc-mq rm "$q" >/dev/null 2>&1 || :; fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
