@@ -7,7 +7,7 @@ set -eu
 build="gcc libc6-dev make pkg-config libbsd-dev libsmartcols-dev"
 test="bats bats-support bats-assert mandoc python3 python3-sysv-ipc \
 socat netcat-openbsd pv moreutils procps util-linux bsdutils psmisc \
-iproute2 shellcheck coreutils"
+iproute2 shellcheck coreutils valgrind"
 pkgs="$build $test"
 # "deps.sh fuzz": what make fuzz needs on top
 [ "${1:-}" = fuzz ] && pkgs="clang libclang-rt-14-dev"
