@@ -106,32 +106,14 @@ ewarnerrno(void)
 	iwarnx("%s", strerror(errno));
 }
 
-/*
- * poll(2) that cannot miss INT/TERM/HUP: they stay blocked while the flag
- * is checked, and ppoll(2) unblocks them atomically.  A terminating
- * signal does not return; otherwise poll's count, 0 when ms ran out.
- */
+/* poll(2) that cannot miss INT/TERM/HUP (lib epollsig); 0 when ms ran out */
 static int
 spoll(struct pollfd *p, nfds_t n, long long ms)
 {
-	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
-	sigset_t stop, old;
 	int r;
 
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop, &old);
-	echecksig();
-	r = ppoll(p, n, ms < 0 ? NULL : &ts, &old);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (r == -1) {
-		if (errno != EINTR)
-			eerr(EXIT_FAIL, "poll");
-		echecksig();
-		r = 0;
-	}
+	if ((r = epollsig(p, n, ms)) == -1)
+		eerr(EXIT_FAIL, "poll");
 	return r;
 }
 

@@ -173,14 +173,7 @@ slice(const struct deadline *d, long long ms, struct timespec *ts)
 
 	if (left < 0 || left > ms)
 		left = ms;
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += left / 1000;
-	ts->tv_nsec += (left % 1000) * 1000000;
-	if (ts->tv_nsec >= 1000000000) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000;
-	}
-	return ts;
+	return realtime_in(left, ts);
 }
 
 static const char *

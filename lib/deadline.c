@@ -71,9 +71,16 @@ deadline_realtime(const struct deadline *d, struct timespec *ts)
 
 	if (left < 0)
 		return NULL;
+	return realtime_in(left, ts);
+}
+
+/* CLOCK_REALTIME now plus ms, for the calls that take an absolute time */
+struct timespec *
+realtime_in(long long ms, struct timespec *ts)
+{
 	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += left / 1000;
-	ts->tv_nsec += (left % 1000) * 1000000;
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000;
 	if (ts->tv_nsec >= 1000000000) {
 		ts->tv_sec++;
 		ts->tv_nsec -= 1000000000;

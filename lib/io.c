@@ -24,43 +24,50 @@ readsome(int fd, void *buf, size_t n)
 	}
 }
 
+/*
+ * poll(2) that cannot miss INT/TERM/HUP: they stay blocked while the flag
+ * is checked, and ppoll(2) unblocks them atomically, so one that arrived
+ * before the wait (during start-up, say) is not left pending until a
+ * timeout that may never come.  A terminating signal does not return;
+ * another signal returns 0, as a timeout does; -1 on error.
+ */
+int
+epollsig(struct pollfd *p, nfds_t n, long long ms)
+{
+	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
+	sigset_t stop, old;
+	int r, e;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	echecksig();
+	r = ppoll(p, n, ms < 0 ? NULL : &ts, &old);
+	e = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r == -1 && e == EINTR) {
+		echecksig();
+		return 0;
+	}
+	errno = e;
+	return r;
+}
+
 int
 waitfd(int fd, short events, long long ms)
 {
 	struct pollfd p = { .fd = fd, .events = events };
 	struct deadline d;
-	sigset_t stop, old;
 	int r;
 
-	/*
-	 * INT/TERM/HUP stay blocked while the flag is checked and ppoll(2)
-	 * unblocks them atomically: one that arrived before the wait (during
-	 * start-up, say) is not left pending until a timeout that may never
-	 * come.
-	 */
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
 	deadline_init(&d, ms);
 	for (;;) {
-		long long left = deadline_left(&d);
-		struct timespec ts = { left / 1000, left % 1000 * 1000000 };
-
-		sigprocmask(SIG_BLOCK, &stop, &old);
-		echecksig();
-		r = ppoll(&p, 1, left < 0 ? NULL : &ts, &old);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		if (r > 0)
-			return 1;
-		if (r == 0) {
-			if (deadline_expired(&d))
-				return 0;
-			continue;
-		}
-		if (errno != EINTR)
-			return -1;
-		echecksig();
+		if ((r = epollsig(&p, 1, deadline_left(&d))) != 0)
+			return r > 0 ? 1 : -1;
+		if (deadline_expired(&d))
+			return 0;
 	}
 }
 

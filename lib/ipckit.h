@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -134,6 +135,7 @@ void	 deadline_init(struct deadline *, long long);	/* ms, -1 forever */
 long long deadline_left(const struct deadline *);	/* ms, -1 forever */
 int	 deadline_expired(const struct deadline *);
 struct timespec *deadline_realtime(const struct deadline *, struct timespec *);
+struct timespec *realtime_in(long long, struct timespec *);
 long long mono_ms(void);
 double	 mono_sec(void);
 
@@ -154,6 +156,7 @@ int	 efinish(int);			/* flush and check stdout, return status */
 ssize_t	 readsome(int, void *, size_t);
 int	 writeall(int, const void *, size_t);
 int	 waitfd(int, short, long long);	/* poll one fd, ms; 1 ready, 0 t/o */
+int	 epollsig(struct pollfd *, nfds_t, long long);	/* ppoll, signal-safe */
 int	 set_nonblock(int, int);
 int	 pipe_capacity(int);		/* -1 when not a pipe */
 int	 pipe_queued(int);		/* FIONREAD */
