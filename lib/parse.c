@@ -9,53 +9,43 @@
 
 #include "ipckit.h"
 
-/* "64", "4K", "1M", "2G", "1T": powers of 1024, as expand_number(3) reads */
+/* "64", "4K", "1M", "2G", "1T" (also "4KB", "4KiB"): powers of 1024 */
 int
 parse_size(const char *s, uint64_t *out)
 {
-	const char *p = s;
+	char num[32];
+	const char *p;
+	size_t n;
 
-	if (!isdigit((unsigned char)*p)) {
+	for (p = s; isdigit((unsigned char)*p); p++)
+		;
+	n = (size_t)(p - s);
+	if (n == 0 || (*p != '\0' && (strchr("kKmMgGtT", *p) == NULL ||
+	    (p[1] != '\0' && strcmp(p + 1, "B") != 0 &&
+	    strcmp(p + 1, "iB") != 0)))) {
 		errno = EINVAL;
 		return -1;
 	}
-	while (isdigit((unsigned char)*p))
-		p++;
-	/* expand_number takes 0x and leading-zero octal too: not here */
-	if ((*p != '\0' && strchr("kKmMgGtT", *p) == NULL) ||
-	    (*p != '\0' && p[1] != '\0' && strcmp(p + 1, "B") != 0 &&
-	    strcmp(p + 1, "iB") != 0)) {
-		errno = EINVAL;
-		return -1;
-	}
-	while (*s == '0' && isdigit((unsigned char)s[1]))
+	/* expand_number(3) reads 0x hex and leading-zero octal: not here */
+	while (n > 1 && *s == '0') {
 		s++;
-	{
-		char tmp[64];
-		size_t n = strlen(s);
-
-		if (n >= sizeof(tmp)) {
-			errno = ERANGE;
-			return -1;
-		}
-		memcpy(tmp, s, n + 1);
-		/* "1KiB", "1KB" -> "1K" */
-		for (char *q = tmp; *q != '\0'; q++)
-			if (!isdigit((unsigned char)*q)) {
-				q[1] = '\0';
-				break;
-			}
-		/* libbsd saturates an unsuffixed overflow at UINT64_MAX with
-		 * errno ERANGE, yet returns 0 */
-		errno = 0;
-		if (expand_number(tmp, out) == -1)
-			return -1;
-		if (errno == ERANGE) {
-			errno = ERANGE;
-			return -1;
-		}
-		return 0;
+		n--;
 	}
+	if (n + 2 > sizeof(num)) {
+		errno = ERANGE;
+		return -1;
+	}
+	memcpy(num, s, n);
+	num[n] = *p;
+	num[n + 1] = '\0';
+	/* libbsd saturates an unsuffixed overflow at UINT64_MAX, sets
+	 * errno to ERANGE, yet returns 0 */
+	errno = 0;
+	if (expand_number(num, out) == -1)
+		return -1;
+	if (errno == ERANGE)
+		return -1;
+	return 0;
 }
 
 /* "250ms", "2s", "1.5m", "1h", "1d"; a bare number is seconds -> ms */
