@@ -60,12 +60,80 @@ table_row(struct table *t)
 	t->nrows++;
 }
 
+/* length of the valid UTF-8 sequence at p, or 0 */
+static size_t
+utf8len(const unsigned char *p)
+{
+	size_t n, i;
+	unsigned c = p[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong, surrogate and out-of-range forms */
+	if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) ||
+	    (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+/*
+ * JSON must be UTF-8: a byte that is not part of a valid sequence is
+ * written as the four characters \xHH, as rm prints such names.
+ */
+static char *
+json_safe(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, len = 0, bad = 0;
+	char *out, *q;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p += n)
+		if ((n = utf8len(p)) == 0) {
+			bad++;
+			n = 1;
+		}
+	if (bad == 0)
+		return NULL;
+	len = strlen(s) + 3 * bad + 1;
+	q = out = ecalloc(1, len);
+	for (p = (const unsigned char *)s; *p != '\0'; p += n) {
+		if ((n = utf8len(p)) == 0) {
+			snprintf(q, 5, "\\x%02x", *p);
+			q += 4;
+			n = 1;
+		} else {
+			memcpy(q, p, n);
+			q += n;
+		}
+	}
+	*q = '\0';
+	return out;
+}
+
 /* a NULL or unset cell is empty in the table and null in JSON */
 void
 table_set(struct table *t, size_t col, const char *s)
 {
-	if (s != NULL && scols_line_set_data(t->ln, col, s) != 0)
+	char *safe = NULL;
+
+	if (s == NULL)
+		return;
+	if (t->json && (safe = json_safe(s)) != NULL)
+		s = safe;
+	if (scols_line_set_data(t->ln, col, s) != 0)
 		eerr(EXIT_FAIL, "libsmartcols");
+	free(safe);
 }
 
 /*

@@ -200,6 +200,18 @@ unmounted() {
 	assert_output '[]'
 }
 
+@test "ls --json stays valid JSON for a name that is not UTF-8: such bytes read \\xHH" {
+	run -0 isolated '
+		ipc-mq create "$(printf "bad\377name\303")"
+		ipc-mq create "$(printf "ok-\303\251")"
+		ipc-mq ls --posix --json | "$PY" -c "
+import json, sys
+names = sorted(r[\"name\"] for r in json.load(sys.stdin))
+print(names == [\"/bad\\\\xffname\\\\xc3\", \"/ok-\\u00e9\"] and \"json ok\" or names)"
+	'
+	assert_output 'json ok'
+}
+
 @test "ls --stale, POSIX: a queue a live process holds open is not stale; once it exits, it is" {
 	run -0 isolated '
 		mkq /held
