@@ -4,19 +4,6 @@
 
 load helpers
 
-tools() {
-	local f
-	for f in "$TOP"/cmd/ipc-*.c; do
-		[ -e "$f" ] || continue
-		basename "$f" .c
-	done
-}
-
-# the verbs a tool lists in its --help
-verbs() {
-	"$1" --help | awk '/^verbs:/ { v = 1; next } v && NF && $1 !~ /^ipc-/ { print $1 }'
-}
-
 # the verbs of a tool whose usage line offers OPTION
 verbs_with() {
 	local t=$1 o=$2 v

@@ -4,16 +4,9 @@
 
 load helpers
 
-tools() {
-	local f
-	for f in "$TOP"/cmd/ipc-*.c; do
-		[ -e "$f" ] || continue
-		basename "$f" .c
-	done
-}
-
-verbs() {
-	"$1" --help | awk '/^verbs:/ { v = 1; next } v && NF && $1 !~ /^ipc-/ { print $1 }'
+# a man page as plain text
+manpage() {
+	MANWIDTH=200 mandoc -Tascii "$TOP/man/$1.1" | sed 's/.\x08//g'
 }
 
 longopts() {
@@ -41,7 +34,7 @@ longopts() {
 @test "every long option in --help is in the man page" {
 	local t o page missing=
 	for t in $(tools); do
-		page=$(MANWIDTH=200 mandoc -Tascii "$TOP/man/$t.1" | sed 's/.\x08//g')
+		page=$(manpage "$t")
 		for o in $(longopts "$t"); do
 			grep -q -- "$o" <<<"$page" || missing="$missing $t:$o"
 		done
@@ -53,7 +46,7 @@ longopts() {
 @test "every verb in --help is in the man page" {
 	local t v page missing=
 	for t in $(tools); do
-		page=$(MANWIDTH=200 mandoc -Tascii "$TOP/man/$t.1" | sed 's/.\x08//g')
+		page=$(manpage "$t")
 		for v in $(verbs "$t"); do
 			grep -qw -- "$v" <<<"$page" || missing="$missing $t:$v"
 		done

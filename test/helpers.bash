@@ -34,6 +34,19 @@ uniq_key() {
 	    "$(( (${BATS_SUITE_TEST_NUMBER:-0} * 16 + $(_ipckit_next)) & 0xff ))"
 }
 
+# the tools that exist, and the verbs a tool lists in its --help
+tools() {
+	local f
+	for f in "$TOP"/cmd/ipc-*.c; do
+		[ -e "$f" ] || continue
+		basename "$f" .c
+	done
+}
+
+verbs() {
+	"$1" --help | awk '/^verbs:/ { v = 1; next } v && NF && $1 !~ /^ipc-/ { print $1 }'
+}
+
 # where the mqueue file system is mounted here, if anywhere
 mqueue_dir() {
 	awk '$3 == "mqueue" { print $2; exit }' /proc/self/mounts
