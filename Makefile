@@ -33,12 +33,12 @@ ICFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-TOOLS    = $(patsubst cmd/%.c,%,$(wildcard cmd/ipc-*.c))
+TOOLS    = $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
 BINS     = $(addprefix $(BUILD)/bin/,$(TOOLS))
 LIBSRC   = $(wildcard lib/*.c)
 LIBOBJ   = $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIBSRC))
 LIBA     = $(BUILD)/libipckit.a
-MAN1     = $(wildcard man/ipc-*.1)
+MAN1     = $(wildcard man/*.1)
 MAN7     = man/ipckit.7
 
 .PHONY: all check install uninstall clean lint sanitize bench demo deps test fuzz
@@ -80,6 +80,7 @@ lint: deps
 	@$(MAKE) --no-print-directory BUILD=build-lint WERROR=1 all
 
 bench: deps
+	@sh mk/deps.sh bench
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh $(CURDIR)/$(BUILD)/bin
 

@@ -195,7 +195,7 @@ cmd_mk(int argc, char *argv[])
 	struct stat st;
 	int i, status = 0;
 
-	opt_begin(argc, argv, O_MODE, NULL);
+	opt_begin(argc, argv, OPT_MODE, NULL);
 	while (opt_next() != -1)
 		continue;
 	opt_end(&argc, &argv, NULL);
@@ -516,8 +516,8 @@ cmd_send(int argc, char *argv[])
 	char dur[32];
 	int c, fd, atomic = 0, rm = 0;
 
-	opt_begin(argc, argv, O_TIMEOUT | O_NOWAIT | O_NULL | O_CREATE |
-	    O_MODE, lo);
+	opt_begin(argc, argv, OPT_TIMEOUT | OPT_NOWAIT | OPT_NULL | OPT_CREATE |
+	    OPT_MODE, lo);
 	while ((c = opt_next()) != -1)
 		switch (c) {
 		case OPT_ATOMIC:
@@ -529,9 +529,9 @@ cmd_send(int argc, char *argv[])
 		}
 	opt_end(&argc, &argv, NULL);
 	opt_operands(argc, 1, 1);
-	if ((opt.given & O_NULL) && !atomic)
+	if ((opt.given & OPT_NULL) && !atomic)
 		eusage("-0 applies only with --atomic");
-	if ((opt.given & O_MODE) && !opt.create)
+	if ((opt.given & OPT_MODE) && !opt.create)
 		eusage("--mode applies only with --create");
 	echeck_mode();
 	setoperand(argv[0]);
@@ -728,8 +728,8 @@ cmd_recv(int argc, char *argv[])
 	char dur[32];
 	int c, fd, wfd = -1, follow = 0, rm = 0, r = 0, timedout = 0;
 
-	opt_begin(argc, argv, O_TIMEOUT | O_NOWAIT | O_COUNT | O_NULL |
-	    O_CREATE | O_MODE, lo);
+	opt_begin(argc, argv, OPT_TIMEOUT | OPT_NOWAIT | OPT_COUNT | OPT_NULL |
+	    OPT_CREATE | OPT_MODE, lo);
 	while ((c = opt_next()) != -1)
 		switch (c) {
 		case OPT_FOLLOW:
@@ -741,9 +741,9 @@ cmd_recv(int argc, char *argv[])
 		}
 	opt_end(&argc, &argv, NULL);
 	opt_operands(argc, 1, 1);
-	if ((opt.given & O_NULL) && !(opt.given & O_COUNT))
+	if ((opt.given & OPT_NULL) && !(opt.given & OPT_COUNT))
 		eusage("-0 applies only with --count");
-	if ((opt.given & O_MODE) && !opt.create)
+	if ((opt.given & OPT_MODE) && !opt.create)
 		eusage("--mode applies only with --create");
 	echeck_mode();
 	setoperand(argv[0]);
@@ -955,7 +955,7 @@ queued_bytes(const char *path, const struct stat *st,
 }
 
 static void
-json_str(const char *s)
+fifo_json_str(const char *s)
 {
 	putchar('"');
 	for (; *s != '\0'; s++) {
@@ -983,7 +983,7 @@ cmd_info(int argc, char *argv[])
 	long long q;
 	int cap;
 
-	opt_begin(argc, argv, O_JSON, NULL);
+	opt_begin(argc, argv, OPT_JSON, NULL);
 	while (opt_next() != -1)
 		continue;
 	opt_end(&argc, &argv, NULL);
@@ -1007,11 +1007,11 @@ cmd_info(int argc, char *argv[])
 		snprintf(group, sizeof(group), "%u", (unsigned)st.st_gid);
 	if (opt.json) {
 		printf("{\"path\":");
-		json_str(argv[0]);
+		fifo_json_str(argv[0]);
 		printf(",\"type\":\"fifo\",\"owner\":");
-		json_str(owner);
+		fifo_json_str(owner);
 		printf(",\"uid\":%u,\"group\":", (unsigned)st.st_uid);
-		json_str(group);
+		fifo_json_str(group);
 		printf(",\"gid\":%u,\"mode\":\"%04o\",\"readers\":%d,"
 		    "\"writers\":%d,\"complete\":%s,", (unsigned)st.st_gid,
 		    (unsigned)(st.st_mode & 07777), h.readers, h.writers,

@@ -301,7 +301,7 @@ json_escape(char *out, const char *s, size_t n)
 
 /* a JSON string with its quotes, to a stdio stream */
 static void
-json_str(FILE *fp, const char *s)
+mq_json_str(FILE *fp, const char *s)
 {
 	size_t n = strlen(s);
 	char *e = ecalloc(n * 6 + 1, 1);
@@ -850,8 +850,8 @@ cmd_send(int argc, char *argv[])
 	ssize_t n;
 	char *p;
 
-	opt_begin(argc, argv, O_SYSV | O_TIMEOUT | O_NOWAIT | O_NULL | O_RAW |
-	    O_CREATE | O_MODE, lo);
+	opt_begin(argc, argv, OPT_SYSV | OPT_TIMEOUT | OPT_NOWAIT | OPT_NULL | OPT_RAW |
+	    OPT_CREATE | OPT_MODE, lo);
 	while ((c = opt_next()) != -1)
 		switch (c) {
 		case OPT_PRIORITY:
@@ -876,9 +876,9 @@ cmd_send(int argc, char *argv[])
 		}
 	opt_end(&argc, &argv, NULL);
 	opt_operands(argc, 1, 1);
-	if (opt.raw && (opt.given & O_NULL))
+	if (opt.raw && (opt.given & OPT_NULL))
 		eusage("-0 and --raw do not mix");
-	if (!opt.create && ((opt.given & O_MODE) || qa.maxmsg || qa.msgsize ||
+	if (!opt.create && ((opt.given & OPT_MODE) || qa.maxmsg || qa.msgsize ||
 	    qa.maxbytes))
 		eusage("--mode, --max-msgs, --msg-size and --max-bytes go "
 		    "with --create");
@@ -1254,8 +1254,8 @@ cmd_recv(int argc, char *argv[])
 	int c, r, typegiven = 0, marker = 0;
 
 	memset(&rx, 0, sizeof(rx));
-	opt_begin(argc, argv, O_SYSV | O_TIMEOUT | O_NOWAIT | O_COUNT |
-	    O_NULL | O_RAW | O_JSON, lo);
+	opt_begin(argc, argv, OPT_SYSV | OPT_TIMEOUT | OPT_NOWAIT | OPT_COUNT |
+	    OPT_NULL | OPT_RAW | OPT_JSON, lo);
 	while ((c = opt_next()) != -1)
 		switch (c) {
 		case OPT_TYPE:
@@ -1272,9 +1272,9 @@ cmd_recv(int argc, char *argv[])
 		}
 	opt_end(&argc, &argv, NULL);
 	opt_operands(argc, 1, 1);
-	if (opt.raw && (opt.given & O_NULL))
+	if (opt.raw && (opt.given & OPT_NULL))
 		eusage("-0 and --raw do not mix");
-	if (opt.json && (opt.raw || (opt.given & O_NULL) || rx.showprio))
+	if (opt.json && (opt.raw || (opt.given & OPT_NULL) || rx.showprio))
 		eusage("--json does not mix with -0, --raw or --priority");
 	if (opt.raw && rx.showprio)
 		eusage("--priority does not mix with --raw");
@@ -1371,7 +1371,7 @@ cmd_create(int argc, char *argv[])
 	struct queue q;
 	int c;
 
-	opt_begin(argc, argv, O_SYSV | O_MODE, lo);
+	opt_begin(argc, argv, OPT_SYSV | OPT_MODE, lo);
 	while ((c = opt_next()) != -1)
 		switch (c) {
 		case OPT_MAXMSGS:
@@ -1430,7 +1430,7 @@ field(const char *k, const char *v, int quote)
 	}
 	printf("%s\"%s\":", nfield++ ? "," : "{", k);
 	if (quote)
-		json_str(stdout, v);
+		mq_json_str(stdout, v);
 	else
 		fputs(v, stdout);
 }
@@ -1492,7 +1492,7 @@ cmd_stat(int argc, char *argv[])
 	long long qsize = -1;
 	ssize_t n;
 
-	opt_begin(argc, argv, O_SYSV | O_JSON, NULL);
+	opt_begin(argc, argv, OPT_SYSV | OPT_JSON, NULL);
 	while (opt_next() != -1)
 		;
 	opt_end(&argc, &argv, NULL);

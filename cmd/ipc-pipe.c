@@ -34,7 +34,7 @@
 static int closedfd[2];
 
 /* set by handlers: the meter's timer, a CMD that exited */
-static volatile sig_atomic_t ticked, gotchld;
+static volatile sig_atomic_t ticked, pipe_gotchld;
 
 /* ---- pipes and their sizes --------------------------------------------- */
 
@@ -145,7 +145,7 @@ ewait_io(struct pollfd *p, nfds_t n)
 	sigaddset(&wake, SIGALRM);
 	sigaddset(&wake, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &wake, &old);
-	if (!gotsig && !ticked && !gotchld &&
+	if (!gotsig && !ticked && !pipe_gotchld &&
 	    ppoll(p, n, NULL, &old) == -1 && errno != EINTR)
 		eerr(EXIT_FAIL, "ppoll");
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -551,7 +551,7 @@ static void
 onchld(int sig)
 {
 	(void)sig;
-	gotchld = 1;
+	pipe_gotchld = 1;
 }
 
 /*
@@ -564,9 +564,9 @@ reap_exited(void)
 {
 	int i, st;
 
-	if (!gotchld)
+	if (!pipe_gotchld)
 		return;
-	gotchld = 0;
+	pipe_gotchld = 0;
 	for (i = 0; i < nkids; i++)
 		if (kids[i].pid > 0 &&
 		    waitpid(kids[i].pid, &st, WNOHANG) == kids[i].pid) {
@@ -1010,7 +1010,7 @@ cmd_merge(int argc, char *argv[])
 	int c, i, k, nopen;
 
 	memset(&m, 0, sizeof(m));
-	opt_begin(argc, argv, O_NULL, lo);
+	opt_begin(argc, argv, OPT_NULL, lo);
 	while ((c = opt_next()) != -1)
 		if (c == M_TAG)
 			m.tag = 1;
@@ -1169,7 +1169,7 @@ num_or_dash(char *buf, size_t len, long long v)
 }
 
 static void
-json_str(const char *s)
+pipe_json_str(const char *s)
 {
 	const unsigned char *p;
 
@@ -1207,9 +1207,9 @@ info_json(const struct fdinfo *f, int n)
 	for (i = 0; i < n; i++) {
 		printf("%s\"%s\":{\"fd\":%d,\"type\":", i ? "," : "",
 		    f[i].fdname, f[i].fd);
-		json_str(f[i].type);
+		pipe_json_str(f[i].type);
 		fputs(",\"mode\":", stdout);
-		json_str(f[i].mode);
+		pipe_json_str(f[i].mode);
 		fputs(",\"capacity\":", stdout);
 		json_num(f[i].capacity);
 		fputs(",\"queued\":", stdout);
@@ -1217,11 +1217,11 @@ info_json(const struct fdinfo *f, int n)
 		fputs(",\"size\":", stdout);
 		json_num(f[i].size);
 		fputs(",\"name\":", stdout);
-		json_str(f[i].name[0] != '\0' ? f[i].name : NULL);
+		pipe_json_str(f[i].name[0] != '\0' ? f[i].name : NULL);
 		fputs(",\"domain\":", stdout);
-		json_str(f[i].domain);
+		pipe_json_str(f[i].domain);
 		fputs(",\"socktype\":", stdout);
-		json_str(f[i].socktype);
+		pipe_json_str(f[i].socktype);
 		putchar('}');
 	}
 	fputs("}\n", stdout);
@@ -1256,7 +1256,7 @@ cmd_info(int argc, char *argv[])
 {
 	static struct fdinfo f[2];	/* PATH_MAX names: not on the stack */
 
-	opt_begin(argc, argv, O_JSON, NULL);
+	opt_begin(argc, argv, OPT_JSON, NULL);
 	while (opt_next() != -1)
 		;
 	opt_end(&argc, &argv, NULL);

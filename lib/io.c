@@ -1,4 +1,9 @@
-/* io.c - full read/write loops, polling, pipes, and the splice copy */
+/*
+ * io.c - full read/write loops, polling, pipes, and the splice copy.
+ * None of these exits: EINTR is retried unless a terminating signal was
+ * caught (gotsig), and then returned, so the caller can give back what it
+ * holds before it calls eonsig().
+ */
 #include <sys/ioctl.h>
 
 #include <errno.h>
@@ -10,7 +15,6 @@
 
 #include "ipckit.h"
 
-/* one read, retried on EINTR (after checking for a terminating signal) */
 ssize_t
 readsome(int fd, void *buf, size_t n)
 {
@@ -18,43 +22,25 @@ readsome(int fd, void *buf, size_t n)
 
 	for (;;) {
 		r = read(fd, buf, n);
-		if (r >= 0 || errno != EINTR)
+		if (r >= 0 || errno != EINTR || gotsig)
 			return r;
-		echecksig();
 	}
 }
 
-/*
- * poll(2) that cannot miss INT/TERM/HUP: they stay blocked while the flag
- * is checked, and ppoll(2) unblocks them atomically, so one that arrived
- * before the wait (during start-up, say) is not left pending until a
- * timeout that may never come.  A terminating signal does not return;
- * another signal returns 0, as a timeout does; -1 on error.
- */
+/* the old poll that re-raised INT/TERM/HUP itself; tools move to xpoll */
 int
 epollsig(struct pollfd *p, nfds_t n, long long ms)
 {
-	struct timespec ts = { ms / 1000, ms % 1000 * 1000000 };
-	sigset_t stop, old;
-	int r, e;
+	int r = xpoll(p, n, ms);
 
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop, &old);
-	echecksig();
-	r = ppoll(p, n, ms < 0 ? NULL : &ts, &old);
-	e = errno;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (r == -1 && e == EINTR) {
-		echecksig();
+	if (r == -1 && errno == EINTR) {
+		eonsig();
 		return 0;
 	}
-	errno = e;
 	return r;
 }
 
+/* 1 when fd is ready, 0 when ms ran out, -1 with errno (EINTR: gotsig) */
 int
 waitfd(int fd, short events, long long ms)
 {
@@ -64,39 +50,55 @@ waitfd(int fd, short events, long long ms)
 
 	deadline_init(&d, ms);
 	for (;;) {
-		if ((r = epollsig(&p, 1, deadline_left(&d))) != 0)
-			return r > 0 ? 1 : -1;
-		if (deadline_expired(&d))
-			return 0;
+		r = xpoll_until(&p, 1, &d);
+		if (r >= 0)
+			return r > 0 ? 1 : 0;
+		if (errno != EINTR || gotsig)
+			return -1;
 	}
 }
 
-/* write everything: partial writes, EINTR, and EAGAIN on O_NONBLOCK ends */
+/*
+ * Write everything: partial writes, EINTR, and EAGAIN on O_NONBLOCK ends.
+ * *done gets the bytes written, also when it fails (-1 with errno; EINTR
+ * when a terminating signal came), so a caller knows what got out.
+ */
+int
+writeall_n(int fd, const void *buf, size_t n, size_t *done)
+{
+	const char *p = buf;
+	size_t left = n;
+	ssize_t w;
+	int r = 0;
+
+	while (left > 0) {
+		w = write(fd, p, left);
+		if (w > 0) {
+			p += w;
+			left -= (size_t)w;
+			continue;
+		}
+		if (w == -1 && errno == EINTR && !gotsig)
+			continue;
+		if (w == -1 && errno == EAGAIN) {
+			if (waitfd(fd, POLLOUT, -1) == -1) {
+				r = -1;
+				break;
+			}
+			continue;
+		}
+		r = -1;
+		break;
+	}
+	if (done != NULL)
+		*done = n - left;
+	return r;
+}
+
 int
 writeall(int fd, const void *buf, size_t n)
 {
-	const char *p = buf;
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w > 0) {
-			p += w;
-			n -= (size_t)w;
-			continue;
-		}
-		if (w == -1 && errno == EINTR) {
-			echecksig();
-			continue;
-		}
-		if (w == -1 && errno == EAGAIN) {
-			if (waitfd(fd, POLLOUT, -1) == -1)
-				return -1;
-			continue;
-		}
-		return -1;
-	}
-	return 0;
+	return writeall_n(fd, buf, n, NULL);
 }
 
 int
@@ -171,10 +173,10 @@ xfer_step(struct xfer *x, size_t max)
 			x->bytes += (uint64_t)r;
 			return r;
 		}
-		if (errno == EINTR) {
-			echecksig();
+		if (errno == EINTR && !gotsig)
 			continue;
-		}
+		if (errno == EINTR)
+			return -1;
 		if (errno == EINVAL || errno == ENOSYS || errno == EBADF)
 			x->splice_ok = 0;
 		else
@@ -191,19 +193,4 @@ xfer_step(struct xfer *x, size_t max)
 		return -1;
 	x->bytes += (uint64_t)r;
 	return r;
-}
-
-int
-copyfd(int in, int out, uint64_t *bytes)
-{
-	struct xfer x;
-	ssize_t r;
-
-	xfer_init(&x, in, out, 0);
-	while ((r = xfer_step(&x, 1 << 20)) > 0)
-		;
-	if (bytes != NULL)
-		*bytes = x.bytes;
-	xfer_free(&x);
-	return r == 0 ? 0 : -1;
 }

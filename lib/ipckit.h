@@ -64,16 +64,16 @@ void	 verb_usage(FILE *, const struct verb *);
 const struct verb *verb_current(void);
 
 /* Bits selecting which common options a verb accepts. */
-#define O_TIMEOUT	(1u << 0)	/* --timeout DUR, -t */
-#define O_NOWAIT	(1u << 1)	/* --nowait */
-#define O_COUNT		(1u << 2)	/* --count N, -n */
-#define O_NULL		(1u << 3)	/* --null, -0 */
-#define O_RAW		(1u << 4)	/* --raw */
-#define O_SYSV		(1u << 5)	/* --sysv (and --proj N) */
-#define O_CREATE	(1u << 6)	/* --create, -c */
-#define O_MODE		(1u << 7)	/* --mode MODE, -m */
-#define O_JSON		(1u << 8)	/* --json */
-#define O_POSIX		(1u << 9)	/* --posix (ls, limits) */
+#define OPT_TIMEOUT	(1u << 0)	/* --timeout DUR, -t */
+#define OPT_NOWAIT	(1u << 1)	/* --nowait */
+#define OPT_COUNT	(1u << 2)	/* --count N, -n */
+#define OPT_NULL	(1u << 3)	/* --null, -0 */
+#define OPT_RAW		(1u << 4)	/* --raw */
+#define OPT_SYSV	(1u << 5)	/* --sysv (and --proj N) */
+#define OPT_CREATE	(1u << 6)	/* --create, -c */
+#define OPT_MODE	(1u << 7)	/* --mode MODE, -m */
+#define OPT_JSON	(1u << 8)	/* --json */
+#define OPT_POSIX	(1u << 9)	/* --posix (ls, limits) */
 /* --quiet/-q, --verbose/-v and --help/-h are always accepted. */
 
 struct common {
@@ -139,24 +139,67 @@ struct timespec *realtime_in(long long, struct timespec *);
 long long mono_ms(void);
 double	 mono_sec(void);
 
-/* ---- cleanup.c: what a run created, signals, stdout discipline --------- */
+/* ---- cleanup.c: what a run created, stdout discipline ------------------ */
 
 void	 cleanup_init(void);		/* called by verb_main */
-int	 cleanup_add(void (*)(void *), void *);	/* returns a handle */
-int	 cleanup_unlink(const char *);	/* copies the path */
+int	 cleanup_add(void (*)(void *), void *);	/* a handle; -1 full */
 void	 cleanup_del(int);		/* forget without running */
 void	 cleanup_run(void);
-extern volatile sig_atomic_t gotsig;
-void	 echecksig(void);		/* re-raise a pending INT/TERM/HUP */
 void	 eepipe(void);			/* stdout gone: clean up, exit 141 */
 int	 efinish(int);			/* flush and check stdout, return status */
 
+/* ---- sig.c: the one signal-and-wait model (see the top of sig.c) -------- */
+
+#define SIGP_END	0	/* INT/TERM/HUP end the tool (default) */
+#define SIGP_FORWARD	1	/* ... are passed on to the children */
+
+extern volatile sig_atomic_t gotsig;	/* INT, TERM or HUP caught */
+extern volatile sig_atomic_t gotchld;	/* a child may have ended */
+extern volatile sig_atomic_t gottick;	/* the tick_arm timer fired */
+
+void	 sig_init(void);		/* called by cleanup_init */
+void	 sig_policy(int);		/* SIGP_END or SIGP_FORWARD */
+void	 sig_catchchld(void);
+void	 sig_block(sigset_t *, sigset_t *);	/* the caught ones; old mask */
+int	 sig_caught(void);		/* gotsig */
+int	 sig_deliver(const sigset_t *);	/* signals as data: a signalfd */
+/* > 0 ready, 0 time up, -1 errno (EINTR: a caught signal; look at the
+ * flags); never exits */
+int	 xpoll(struct pollfd *, nfds_t, long long);	/* ms, -1 forever */
+int	 xpoll_until(struct pollfd *, nfds_t, const struct deadline *);
+int	 tick_arm(long long, long long);	/* ms, interval ms; 0 disarms */
+void	 eonsig(void);			/* gotsig: clean up, re-raise */
+void	 eraise(int) __attribute__((noreturn));
+void	 echecksig(void);		/* old name of eonsig, going away */
+
+/* ---- child.c: commands a tool runs ------------------------------------- */
+
+struct childspec {
+	char *const	*argv;		/* execvp(argv[0], argv), or */
+	const char	*sh;		/* /bin/sh -c -- sh */
+	int		 fd0, fd1;	/* its stdin, stdout; -1: ours */
+	char *const	*env;		/* "NAME=value" added; NULL-ended */
+	int		 pdeathsig;	/* PR_SET_PDEATHSIG, 0: none */
+};
+pid_t	 child_start(const struct childspec *);	/* -1 errno */
+int	 child_reap(pid_t *, int *);	/* 1 one ended, 0 none yet, -1 none */
+int	 child_wait(pid_t);		/* shell status, -1 errno (EINTR) */
+void	 child_signal(int);		/* to every child not yet reaped */
+void	 child_forward(int);		/* the same, from a signal handler */
+int	 child_count(void);
+int	 child_pidfd(pid_t);
+void	 child_sigreset(void);		/* defaults, empty mask: for children */
+int	 exit_status(int);		/* wait status -> shell status */
+
 /* ---- io.c: full read/write loops and the splice copy ------------------- */
 
+/* these retry EINTR unless a terminating signal was caught (gotsig), and
+ * then return -1 with errno EINTR; they never exit */
 ssize_t	 readsome(int, void *, size_t);
 int	 writeall(int, const void *, size_t);
-int	 waitfd(int, short, long long);	/* poll one fd, ms; 1 ready, 0 t/o */
-int	 epollsig(struct pollfd *, nfds_t, long long);	/* ppoll, signal-safe */
+int	 writeall_n(int, const void *, size_t, size_t *);	/* bytes done */
+int	 waitfd(int, short, long long);	/* 1 ready, 0 time up, -1 errno */
+int	 epollsig(struct pollfd *, nfds_t, long long);	/* going away */
 int	 set_nonblock(int, int);
 int	 pipe_capacity(int);		/* -1 when not a pipe */
 int	 pipe_queued(int);		/* FIONREAD */
@@ -172,9 +215,66 @@ struct xfer {
 void	 xfer_init(struct xfer *, int, int, size_t);
 void	 xfer_free(struct xfer *);
 /* move up to max bytes; returns bytes moved, 0 at EOF, -1 on error with
- * errno (EPIPE: output gone; EAGAIN only for non-blocking ends) */
+ * errno (EPIPE: output gone; EAGAIN only for non-blocking ends; EINTR: a
+ * terminating signal) */
 ssize_t	 xfer_step(struct xfer *, size_t);
-int	 copyfd(int, int, uint64_t *);	/* until EOF; 0 or -1 */
+
+/* ---- json.c: the one JSON encoder --------------------------------------- */
+
+#define JSON_STRMAX(n)	((n) * 6 + 2)	/* room json_encode may need */
+size_t	 json_encode(char *, const char *, size_t);
+void	 json_str(FILE *, const char *, size_t);
+
+#define JW_DEPTH	16
+struct jw {				/* one JSON value, commas placed */
+	FILE	*fp;
+	int	 d, inkey;
+	int	 n[JW_DEPTH];
+};
+void	 jw_init(struct jw *, FILE *);
+void	 jw_obj(struct jw *);
+void	 jw_arr(struct jw *);
+void	 jw_end(struct jw *, int);	/* '}' or ']'; newline at depth 0 */
+void	 jw_key(struct jw *, const char *);
+void	 jw_str(struct jw *, const char *);	/* NULL: null */
+void	 jw_strn(struct jw *, const char *, size_t);
+void	 jw_int(struct jw *, long long);
+void	 jw_uint(struct jw *, unsigned long long);
+void	 jw_double(struct jw *, double);
+void	 jw_bool(struct jw *, int);
+void	 jw_null(struct jw *);
+
+/* ---- kv.c: stat and info (text or --json), times, names ----------------- */
+
+struct kv {
+	int		 json;
+	struct jw	 jw;
+};
+void	 kv_begin(struct kv *, int);	/* json; on stdout */
+void	 kv_end(struct kv *);
+void	 kv_str(struct kv *, const char *, const char *);	/* NULL: - */
+void	 kv_strn(struct kv *, const char *, const char *, size_t);
+void	 kv_num(struct kv *, const char *, long long);
+void	 kv_bool(struct kv *, const char *, int);
+void	 kv_null(struct kv *, const char *);
+void	 kv_key(struct kv *, const char *, key_t);	/* "0x%08x" */
+void	 kv_mode(struct kv *, const char *, mode_t);	/* "0600" */
+void	 kv_time(struct kv *, const char *, time_t);	/* 0: never */
+void	 kv_id(struct kv *, const char *, const char *, unsigned, int);
+const char *user_name(uid_t, char *, size_t);
+const char *group_name(gid_t, char *, size_t);
+const char *fmt_time(char *, size_t, time_t);	/* ISO 8601, +hh:mm */
+const char *fmt_vis(char *, size_t, const char *, size_t);	/* 4n+1 */
+
+/* ---- path.c: FIFOs and socket files, safely ---------------------------- */
+
+const char *ftype_name(mode_t);		/* "regular file", "FIFO", ... */
+int	 path_mkfifo(const char *, mode_t);	/* exactly mode */
+/* unlink only a node of that type (S_IFIFO, ...; 0 any) and, if ino is
+ * not 0, that very node; -1 errno: ENOENT, ESTALE (another node has the
+ * name), EINVAL (another type: in *found) */
+int	 path_unlink_if(const char *, mode_t, dev_t, ino_t, mode_t *);
+int	 path_publish(const char *, const char *);	/* EEXIST: never replaces */
 
 /* ---- frame.c: records in, records out ---------------------------------- */
 
@@ -208,12 +308,9 @@ void	 recout_free(struct recout *);
 int	 recout_put(struct recout *, const void *, size_t, int);
 int	 recout_flush(struct recout *);
 
-/* ---- spawn.c: child commands ------------------------------------------- */
+/* ---- spawn.c: the old calls, until ipc-pipe moves to child.c --------- */
 
-void	 child_sigreset(void);		/* defaults, empty mask: for children */
 pid_t	 spawn_sh(const char *, int, int, int);	/* cmd, fd0, fd1, closefd */
-pid_t	 spawn_argv(char *const [], int, int, int);
-int	 exit_status(int);		/* wait status -> shell status */
 int	 ewaitpid(pid_t);		/* wait, retry EINTR, shell status */
 
 /* ---- name.c: POSIX object names and SysV keys (SPEC 1) ----------------- */

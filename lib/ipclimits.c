@@ -239,7 +239,7 @@ ipcobj_limits(enum ipckind k, int argc, char *argv[])
 	long long u = 0;
 	size_t i;
 
-	opt_begin(argc, argv, O_POSIX | O_JSON, lo);
+	opt_begin(argc, argv, OPT_POSIX | OPT_JSON, lo);
 	while ((c = opt_next()) != -1)
 		if (c == 256)
 			sysv = 1;

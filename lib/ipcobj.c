@@ -67,34 +67,6 @@ objlist_free(struct objlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
-/* user names, looked up once each */
-const char *
-user_name(uid_t uid, char *buf, size_t len)
-{
-	static struct {
-		uid_t	 uid;
-		char	 name[64];
-	} cache[32];
-	static size_t ncache;
-	struct passwd *pw;
-	size_t i;
-
-	for (i = 0; i < ncache; i++)
-		if (cache[i].uid == uid) {
-			strlcpy(buf, cache[i].name, len);
-			return buf;
-		}
-	if ((pw = getpwuid(uid)) != NULL)
-		strlcpy(buf, pw->pw_name, len);
-	else
-		snprintf(buf, len, "%u", (unsigned)uid);
-	if (ncache < sizeof(cache) / sizeof(cache[0])) {
-		cache[ncache].uid = uid;
-		strlcpy(cache[ncache++].name, buf, sizeof(cache[0].name));
-	}
-	return buf;
-}
-
 /* --owner USER: a name or a number */
 static uid_t
 eowner(const char *s)
@@ -431,7 +403,7 @@ ipcobj_ls(enum ipckind k, int argc, char *argv[])
 	size_t i, j;
 	char buf[128];
 
-	opt_begin(argc, argv, O_POSIX | O_RAW | O_JSON, lo);
+	opt_begin(argc, argv, OPT_POSIX | OPT_RAW | OPT_JSON, lo);
 	while ((c = opt_next()) != -1) {
 		if (efilter_opt(&f, c))
 			continue;
@@ -695,7 +667,7 @@ ipcobj_rm(enum ipckind k, int argc, char *argv[])
 	struct filter f = { .older = -1 };
 	int c, all = 0, dry = 0;
 
-	opt_begin(argc, argv, O_SYSV | O_POSIX, lo);
+	opt_begin(argc, argv, OPT_SYSV | OPT_POSIX, lo);
 	while ((c = opt_next()) != -1) {
 		if (efilter_opt(&f, c))
 			continue;

@@ -125,7 +125,6 @@ void	 table_free(struct table *);
 #define TJ_NUMBER	1
 
 /* ipcobj.c helpers used by ipclimits.c */
-const char *user_name(uid_t, char *, size_t);
 void	 echeck_flavours(int, int);
 
 #endif /* IPCOBJ_H */

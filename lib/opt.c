@@ -22,17 +22,17 @@ static const struct {
 	unsigned	 bit;
 	struct option	 o;
 } common[] = {
-	{ O_TIMEOUT,	{ "timeout",	required_argument, NULL, 't' } },
-	{ O_NOWAIT,	{ "nowait",	no_argument,	NULL, C_NOWAIT } },
-	{ O_COUNT,	{ "count",	required_argument, NULL, 'n' } },
-	{ O_NULL,	{ "null",	no_argument,	NULL, '0' } },
-	{ O_RAW,	{ "raw",	no_argument,	NULL, C_RAW } },
-	{ O_SYSV,	{ "sysv",	no_argument,	NULL, C_SYSV } },
-	{ O_SYSV,	{ "proj",	required_argument, NULL, C_PROJ } },
-	{ O_CREATE,	{ "create",	no_argument,	NULL, 'c' } },
-	{ O_MODE,	{ "mode",	required_argument, NULL, 'm' } },
-	{ O_JSON,	{ "json",	no_argument,	NULL, C_JSON } },
-	{ O_POSIX,	{ "posix",	no_argument,	NULL, C_POSIX } },
+	{ OPT_TIMEOUT,	{ "timeout",	required_argument, NULL, 't' } },
+	{ OPT_NOWAIT,	{ "nowait",	no_argument,	NULL, C_NOWAIT } },
+	{ OPT_COUNT,	{ "count",	required_argument, NULL, 'n' } },
+	{ OPT_NULL,	{ "null",	no_argument,	NULL, '0' } },
+	{ OPT_RAW,	{ "raw",	no_argument,	NULL, C_RAW } },
+	{ OPT_SYSV,	{ "sysv",	no_argument,	NULL, C_SYSV } },
+	{ OPT_SYSV,	{ "proj",	required_argument, NULL, C_PROJ } },
+	{ OPT_CREATE,	{ "create",	no_argument,	NULL, 'c' } },
+	{ OPT_MODE,	{ "mode",	required_argument, NULL, 'm' } },
+	{ OPT_JSON,	{ "json",	no_argument,	NULL, C_JSON } },
+	{ OPT_POSIX,	{ "posix",	no_argument,	NULL, C_POSIX } },
 	{ ~0u,		{ "quiet",	no_argument,	NULL, 'q' } },
 	{ ~0u,		{ "verbose",	no_argument,	NULL, 'v' } },
 	{ ~0u,		{ "help",	no_argument,	NULL, 'h' } },
@@ -129,38 +129,38 @@ opt_next(void)
 			opt.quiet = 0;
 			continue;
 		}
-		if (c == 't' && (mask & O_TIMEOUT)) {
+		if (c == 't' && (mask & OPT_TIMEOUT)) {
 			opt.timeout = edur("timeout", optarg);
-			opt.given |= O_TIMEOUT;
-		} else if (c == C_NOWAIT && (mask & O_NOWAIT)) {
+			opt.given |= OPT_TIMEOUT;
+		} else if (c == C_NOWAIT && (mask & OPT_NOWAIT)) {
 			opt.timeout = 0;
-			opt.given |= O_NOWAIT;
-		} else if (c == 'n' && (mask & O_COUNT)) {
+			opt.given |= OPT_NOWAIT;
+		} else if (c == 'n' && (mask & OPT_COUNT)) {
 			opt.count = enum_("count", optarg, 1, LLONG_MAX);
-			opt.given |= O_COUNT;
-		} else if (c == '0' && (mask & O_NULL)) {
+			opt.given |= OPT_COUNT;
+		} else if (c == '0' && (mask & OPT_NULL)) {
 			opt.sep = '\0';
-			opt.given |= O_NULL;
-		} else if (c == C_RAW && (mask & O_RAW)) {
+			opt.given |= OPT_NULL;
+		} else if (c == C_RAW && (mask & OPT_RAW)) {
 			opt.raw = 1;
-			opt.given |= O_RAW;
-		} else if (c == C_SYSV && (mask & O_SYSV)) {
+			opt.given |= OPT_RAW;
+		} else if (c == C_SYSV && (mask & OPT_SYSV)) {
 			opt.sysv = 1;
-			opt.given |= O_SYSV;
-		} else if (c == C_PROJ && (mask & O_SYSV)) {
+			opt.given |= OPT_SYSV;
+		} else if (c == C_PROJ && (mask & OPT_SYSV)) {
 			opt.proj = (int)enum_("proj", optarg, 1, 255);
-		} else if (c == 'c' && (mask & O_CREATE)) {
+		} else if (c == 'c' && (mask & OPT_CREATE)) {
 			opt.create = 1;
-			opt.given |= O_CREATE;
-		} else if (c == 'm' && (mask & O_MODE)) {
+			opt.given |= OPT_CREATE;
+		} else if (c == 'm' && (mask & OPT_MODE)) {
 			opt.mode = emode(optarg);
-			opt.given |= O_MODE;
-		} else if (c == C_JSON && (mask & O_JSON)) {
+			opt.given |= OPT_MODE;
+		} else if (c == C_JSON && (mask & OPT_JSON)) {
 			opt.json = 1;
-			opt.given |= O_JSON;
-		} else if (c == C_POSIX && (mask & O_POSIX)) {
+			opt.given |= OPT_JSON;
+		} else if (c == C_POSIX && (mask & OPT_POSIX)) {
 			opt.posix = 1;
-			opt.given |= O_POSIX;
+			opt.given |= OPT_POSIX;
 		} else
 			return c;
 	}

@@ -7,10 +7,13 @@ set -eu
 build="gcc libc6-dev make pkg-config libbsd-dev libsmartcols-dev"
 test="bats bats-support bats-assert mandoc python3 python3-sysv-ipc \
 socat netcat-openbsd pv moreutils procps util-linux bsdutils psmisc \
-iproute2 shellcheck coreutils valgrind"
+iproute2 shellcheck coreutils valgrind graphviz lsof"
 pkgs="$build $test"
-# "deps.sh fuzz": what make fuzz needs on top
-[ "${1:-}" = fuzz ] && pkgs="clang libclang-rt-14-dev"
+# "deps.sh fuzz" / "deps.sh bench": what make fuzz / make bench need on top
+case ${1:-} in
+fuzz)	pkgs="clang libclang-rt-14-dev" ;;
+bench)	pkgs="parallel lsof gnuplot-nox" ;;
+esac
 
 missing=
 for p in $pkgs; do

@@ -37,7 +37,7 @@ uniq_key() {
 # the tools that exist, and the verbs a tool lists in its --help
 tools() {
 	local f
-	for f in "$TOP"/cmd/ipc-*.c; do
+	for f in "$TOP"/cmd/*.c; do
 		[ -e "$f" ] || continue
 		basename "$f" .c
 	done
@@ -183,4 +183,21 @@ wait_for() {
 # random binary file of N KiB
 randfile() {
 	head -c "$(( $2 * 1024 ))" /dev/urandom >"$1"
+}
+
+# a "vg" command that runs its arguments under valgrind's memcheck (no
+# invalid access, no definite or indirect leak: status 99 otherwise);
+# skips the test where valgrind is missing or the tools are ASan builds
+vg_setup() {
+	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	[ -z "${IPCKIT_SANITIZE:-}" ] || skip "not with ASan builds"
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	cat >"$BATS_TEST_TMPDIR/bin/vg" <<-'EOS'
+	#!/bin/sh
+	exec valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+	    --trace-children=no "$@"
+	EOS
+	chmod +x "$BATS_TEST_TMPDIR/bin/vg"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH
 }

@@ -5,18 +5,7 @@
 load helpers
 
 local_setup() {
-	command -v valgrind >/dev/null || skip "valgrind is not installed"
-	[ -z "${IPCKIT_SANITIZE:-}" ] || skip "not with ASan builds"
-	# a command, so that pipelines inside "run bash -c" can use it too
-	mkdir -p bin
-	cat >bin/vg <<-'EOS'
-	#!/bin/sh
-	exec valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
-	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
-	    --trace-children=no "$@"
-	EOS
-	chmod +x bin/vg
-	PATH=$PWD/bin:$PATH
+	vg_setup
 }
 
 @test "valgrind: ipc-pipe cat, tee, merge, info" {
