@@ -63,16 +63,16 @@ deps:
 # the README's test command: dependencies, build, the whole suite
 check: deps
 	@$(MAKE) --no-print-directory all
-	IPCKIT_BIN=$(CURDIR)/$(BUILD)/bin $(BATS) $(BATSFLAGS) test
+	IPCKIT_SUITE_CHECK=1 IPCKIT_BIN=$(CURDIR)/$(BUILD)/bin $(BATS) $(BATSFLAGS) test
 
 test: all
-	IPCKIT_BIN=$(CURDIR)/$(BUILD)/bin $(BATS) $(BATSFLAGS) test
+	IPCKIT_SUITE_CHECK=1 IPCKIT_BIN=$(CURDIR)/$(BUILD)/bin $(BATS) $(BATSFLAGS) test
 
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build-san SANITIZE=1 CFLAGS='-O1 -g' all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 \
-	IPCKIT_BIN=$(CURDIR)/build-san/bin IPCKIT_SANITIZE=1 $(BATS) $(BATSFLAGS) test
+	IPCKIT_SUITE_CHECK=1 IPCKIT_BIN=$(CURDIR)/build-san/bin IPCKIT_SANITIZE=1 $(BATS) $(BATSFLAGS) test
 
 lint: deps
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)

@@ -33,7 +33,7 @@ getverb(void)
 void
 ivwarn(int errnum, const char *fmt, va_list ap)
 {
-	char line[2048];
+	char line[2048], safe[sizeof(line) * 4 + 2];
 	size_t n;
 	int r;
 
@@ -60,15 +60,18 @@ ivwarn(int errnum, const char *fmt, va_list ap)
 		if (r > 0)
 			n += (size_t)r;
 	}
-	if (n > sizeof(line) - 2)
-		n = sizeof(line) - 2;
-	/* operands may hold newlines: keep the message on one line */
-	for (size_t i = 0; i < n; i++)
-		if (line[i] == '\n')
-			line[i] = ' ';
-	line[n++] = '\n';
+	if (n > sizeof(line) - 1)
+		n = sizeof(line) - 1;
+	/*
+	 * Names come from other users (a queue named with an escape
+	 * sequence): nothing non-printable reaches the terminal, and a
+	 * newline in an operand does not break the one line.
+	 */
+	fmt_vis(safe, sizeof(safe) - 1, line, n);
+	n = strlen(safe);
+	safe[n++] = '\n';
 	fflush(stdout);
-	(void)writeall(2, line, n);
+	(void)writeall(2, safe, n);
 }
 
 void

@@ -23,7 +23,7 @@
 
 #define IPCKIT_VERSION	"0.1.0"
 
-/* Exit statuses (SPEC section 1). */
+/* Exit statuses (ipckit(7), EXIT STATUS). */
 #define EXIT_FAIL	1
 #define EXIT_USAGE	2
 #define EXIT_TIMEOUT	124
@@ -223,6 +223,7 @@ ssize_t	 xfer_step(struct xfer *, size_t);
 
 #define JSON_STRMAX(n)	((n) * 6 + 2)	/* room json_encode may need */
 size_t	 json_encode(char *, const char *, size_t);
+size_t	 utf8_seqlen(const unsigned char *, size_t);	/* 0: not UTF-8 */
 void	 json_str(FILE *, const char *, size_t);
 
 #define JW_DEPTH	16
@@ -313,7 +314,7 @@ int	 recout_flush(struct recout *);
 pid_t	 spawn_sh(const char *, int, int, int);	/* cmd, fd0, fd1, closefd */
 int	 ewaitpid(pid_t);		/* wait, retry EINTR, shell status */
 
-/* ---- name.c: POSIX object names and SysV keys (SPEC 1) ----------------- */
+/* ---- name.c: POSIX object names and SysV keys -------------------------- */
 
 /* "NAME" or "/NAME" -> "/NAME" in out (NAME_MAX + 2 bytes); -1 with
  * errno EINVAL (empty, "/" inside) or ENAMETOOLONG */
@@ -331,7 +332,7 @@ struct sysvref {
 int	 sysv_ref(const char *, int, struct sysvref *);
 void	 esysv_ref(const char *, int, struct sysvref *);	/* exit 2 or 1 */
 
-/* ---- ls / rm / limits for mq, shm and sem (SPEC section 3) ------------- */
+/* ---- ls / rm / limits for mq, shm and sem (ipckit(7)) ------------------ */
 
 enum ipckind { IPC_MQ, IPC_SHM, IPC_SEM };
 

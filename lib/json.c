@@ -17,8 +17,8 @@
 #include "ipckit.h"
 
 /* the length of the UTF-8 sequence at s (at most n bytes), 0 if invalid */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
+size_t
+utf8_seqlen(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
 	size_t len, i;
@@ -84,7 +84,7 @@ json_encode(char *out, const char *s, size_t n)
 			o += 6;
 			continue;
 		}
-		if ((l = utf8_len(p + i, n - i)) == 0) {
+		if ((l = utf8_seqlen(p + i, n - i)) == 0) {
 			memcpy(o, "\\udc", 4);
 			o[4] = hex[c >> 4];
 			o[5] = hex[c & 15];

@@ -3,7 +3,7 @@
  * time format, and user and group names.
  *
  * Text: one "key value" line each, keys padded to a column, values with
- * non-printable bytes escaped (vis(3)).  --json: one object on one line,
+ * non-printable bytes escaped (fmt_vis, as vis(3) does).  --json: one object on one line,
  * numbers as numbers, times as seconds since the epoch, unknowns null.
  * Keys are lsipc(1)'s column names in lower case, as ls --json spells
  * them, so the same quantity has the same key everywhere.
@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#define LIBBSD_NETBSD_VIS	/* strnvisx, as NetBSD has it */
-#include <vis.h>
 
 #include "ipckit.h"
 
@@ -83,16 +81,44 @@ fmt_time(char *buf, size_t len, time_t t)
 	return buf;
 }
 
-/* n bytes of s, made printable for a terminal (vis(3), C style) */
+/*
+ * n bytes of s made safe for a terminal, as vis(3) does in C style: \n,
+ * \t, \r and \\, other control bytes, DEL, the C1 controls and bytes
+ * that are not UTF-8 as \ooo; valid UTF-8 text stays as it is.  buf
+ * holds 4n+1 bytes; a longer s is cut.
+ */
 const char *
 fmt_vis(char *buf, size_t len, const char *s, size_t n)
 {
-	if (len == 0)
-		return buf;
-	if (n * 4 + 1 > len)
-		n = (len - 1) / 4;
-	(void)strnvisx(buf, len, s, n, VIS_CSTYLE | VIS_OCTAL | VIS_TAB |
-	    VIS_NL);
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, o = 0, l;
+
+	for (i = 0; i < n && o + 5 <= len; i += l) {
+		unsigned c = p[i];
+
+		l = 1;
+		if (c == '\\' || c == '\n' || c == '\t' || c == '\r') {
+			buf[o++] = '\\';
+			buf[o++] = c == '\\' ? '\\' : c == '\n' ? 'n' :
+			    c == '\t' ? 't' : 'r';
+			continue;
+		}
+		if (c >= 0x20 && c < 0x7f) {
+			buf[o++] = (char)c;
+			continue;
+		}
+		l = c >= 0x80 ? utf8_seqlen(p + i, n - i) : 0;
+		/* U+0080..U+009F are the C1 controls: escape them too */
+		if (l > 1 && !(c == 0xc2 && p[i + 1] < 0xa0) &&
+		    o + l + 1 <= len) {
+			memcpy(buf + o, p + i, l);
+			o += l;
+			continue;
+		}
+		l = 1;
+		o += (size_t)snprintf(buf + o, len - o, "\\%03o", c);
+	}
+	buf[o < len ? o : len - 1] = '\0';
 	return buf;
 }
 

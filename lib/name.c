@@ -1,4 +1,4 @@
-/* name.c - POSIX object names and SysV keys (SPEC section 1) */
+/* name.c - POSIX object names and SysV keys (ipckit(7), NAMES) */
 #include <sys/types.h>
 #include <sys/ipc.h>
 #include <sys/stat.h>

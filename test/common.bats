@@ -210,3 +210,19 @@ producer() {
 		[[ $stderr == *"$t: "*"write error"* ]]
 	done
 }
+
+@test "messages: another user's name cannot reach the terminal raw (escape sequences, newlines)" {
+	local bad
+	bad=$(printf 'ipckit-\033[31mred\033]0;title\007-\x9b-\xff')
+	run --separate-stderr ipc-mq stat "$bad"
+	assert_failure 1
+	[[ $stderr != *$'\033'* ]]
+	[[ $stderr != *$'\007'* ]]
+	[[ $stderr != *$'\x9b'* ]]
+	[[ $stderr == *'\033[31mred'* ]]
+	[[ $stderr == *'\377'* ]]
+	run --separate-stderr ipc-fifo info "$(printf 'a\nb\tc')"
+	assert_failure 1
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+	[[ $stderr == *'a\nb\tc'* ]]
+}

@@ -123,37 +123,26 @@ teardown() {
 	wait 2>/dev/null
 	after=$(ipc_snapshot)
 	leaked=$(comm -13 <(printf '%s\n' "$_ipckit_before") <(printf '%s\n' "$after") |
-	    grep -v '^$' | not_other_runs || true)
+	    grep -v '^$' | only_ours || true)
 	for d in "${_ipckit_rmdirs[@]}"; do
 		rm -rf "$d"
 	done
 	if [ -n "$leaked" ]; then
 		echo "test leaked IPC objects:" >&2
 		echo "$leaked" >&2
-		# remove what is surely ours (our names, our keys); the rest
-		# (ftok or ipcmk keys) is only reported: it may be another run's
-		ipc_remove_leaked "$(grep -E "ipckit-t$$-|0x7e$(printf '%04x' "$(( $$ & 0xffff ))")" <<<"$leaked")"
+		ipc_remove_leaked "$leaked"
 		return 1
 	fi
 }
 
-# drop objects that another bats run (another pid) named or keyed as its
-# own, so concurrent runs do not fail each other's tests
-not_other_runs() {
-	local mine key
+# keep the objects that are surely this run's: named by uniq_name or keyed
+# by uniq_key.  Objects others made meanwhile (another program, another
+# bats run) are not this test's business; what a test made under another
+# name (ipcmk, ftok) is caught by the whole-suite check (setup_suite.bash).
+only_ours() {
+	local mine
 	mine=$(printf '%04x' "$(( $$ & 0xffff ))")
-	while IFS= read -r line; do
-		case $line in
-		*ipckit-t"$$"-*) ;;
-		*ipckit-t[0-9]*-*) continue ;;
-		esac
-		key=$(awk '$1 != "shm" || NF == 3 { print $2 }' <<<"$line")
-		case $key in
-		0x7e"$mine"*) ;;
-		0x7e*) continue ;;
-		esac
-		printf '%s\n' "$line"
-	done
+	grep -E "ipckit-t$$-|[[:space:]]0x7e$mine[0-9a-f]{2}([[:space:]]|$)"
 }
 
 ipc_remove_leaked() {
