@@ -108,6 +108,26 @@ iverbose(const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * The one line every tool prints when a wait found nothing in time,
+ * unless -q: "no reader came within 2.0s", "nothing arrived (--nowait)".
+ * Returns EXIT_TIMEOUT for the caller to exit with.
+ */
+int
+itimedout(const char *what)
+{
+	char d[32];
+
+	if (!opt.quiet) {
+		if (opt.timeout == 0)
+			iwarnx("%s (--nowait)", what);
+		else
+			iwarnx("%s within %s", what,
+			    fmt_dur(d, sizeof(d), opt.timeout));
+	}
+	return EXIT_TIMEOUT;
+}
+
 void
 eerr(int status, const char *fmt, ...)
 {

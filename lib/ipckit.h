@@ -46,6 +46,7 @@ void	 iwarn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 iwarnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 ivwarn(int, const char *, va_list);
 void	 iverbose(const char *, ...) __attribute__((format(printf, 1, 2)));
+int	 itimedout(const char *);	/* "WHAT within 2.0s" unless -q: 124 */
 void	*ecalloc(size_t, size_t);
 void	*ereallocarray(void *, size_t, size_t);
 char	*estrdup(const char *);
@@ -57,6 +58,8 @@ struct verb {
 	int		(*fn)(int, char *[]);
 	const char	*args;		/* synopsis after the verb */
 	const char	*help;		/* one line */
+	const char	*opts;		/* its own options: "  -x, --xy N  what\n"
+					 * lines for VERB --help, or NULL */
 };
 
 int	 verb_main(int, char *[], const struct verb *, const char *);
@@ -106,6 +109,8 @@ void	 opt_begin(int, char *[], unsigned, const struct option *);
 int	 opt_next(void);
 void	 opt_end(int *, char ***, char ***);
 void	 opt_operands(int, int, int);	/* argc, min, max (-1: any) */
+void	 opt_help(FILE *);		/* the common options, for --help */
+void	 ehelp(void) __attribute__((noreturn));	/* VERB --help, exit 0 */
 
 /* ---- parse.c: numbers, sizes, durations, modes ------------------------- */
 
@@ -334,7 +339,8 @@ void	 esysv_ref(const char *, int, struct sysvref *);	/* exit 2 or 1 */
 
 /* ---- ls / rm / limits for mq, shm and sem (ipckit(7)) ------------------ */
 
-enum ipckind { IPC_MQ, IPC_SHM, IPC_SEM };
+/* IPC_ANY: every kind at once, with a TYPE column (the ipckit command) */
+enum ipckind { IPC_MQ, IPC_SHM, IPC_SEM, IPC_ANY };
 
 /* the verb functions, to be called from a tool's verb table */
 int	 ipcobj_ls(enum ipckind, int, char *[]);

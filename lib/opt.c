@@ -21,21 +21,39 @@ enum {
 static const struct {
 	unsigned	 bit;
 	struct option	 o;
+	const char	*arg, *help;
 } common[] = {
-	{ OPT_TIMEOUT,	{ "timeout",	required_argument, NULL, 't' } },
-	{ OPT_NOWAIT,	{ "nowait",	no_argument,	NULL, C_NOWAIT } },
-	{ OPT_COUNT,	{ "count",	required_argument, NULL, 'n' } },
-	{ OPT_NULL,	{ "null",	no_argument,	NULL, '0' } },
-	{ OPT_RAW,	{ "raw",	no_argument,	NULL, C_RAW } },
-	{ OPT_SYSV,	{ "sysv",	no_argument,	NULL, C_SYSV } },
-	{ OPT_SYSV,	{ "proj",	required_argument, NULL, C_PROJ } },
-	{ OPT_CREATE,	{ "create",	no_argument,	NULL, 'c' } },
-	{ OPT_MODE,	{ "mode",	required_argument, NULL, 'm' } },
-	{ OPT_JSON,	{ "json",	no_argument,	NULL, C_JSON } },
-	{ OPT_POSIX,	{ "posix",	no_argument,	NULL, C_POSIX } },
-	{ ~0u,		{ "quiet",	no_argument,	NULL, 'q' } },
-	{ ~0u,		{ "verbose",	no_argument,	NULL, 'v' } },
-	{ ~0u,		{ "help",	no_argument,	NULL, 'h' } },
+	{ OPT_TIMEOUT,	{ "timeout",	required_argument, NULL, 't' },
+	    "DUR", "give up after DUR (250ms, 2s, 1.5m, 1h; bare: seconds; "
+	    "0: do not wait)" },
+	{ OPT_NOWAIT,	{ "nowait",	no_argument,	NULL, C_NOWAIT },
+	    NULL, "do not wait at all (--timeout 0)" },
+	{ OPT_COUNT,	{ "count",	required_argument, NULL, 'n' },
+	    "N", "stop after N" },
+	{ OPT_NULL,	{ "null",	no_argument,	NULL, '0' },
+	    NULL, "records end with NUL, not newline" },
+	{ OPT_RAW,	{ "raw",	no_argument,	NULL, C_RAW },
+	    NULL, "binary-safe chunks, no separators" },
+	{ OPT_SYSV,	{ "sysv",	no_argument,	NULL, C_SYSV },
+	    NULL, "System V flavour: the operand is a KEY (0x1a2b, 6699, "
+	    "id:N, a path)" },
+	{ OPT_SYSV,	{ "proj",	required_argument, NULL, C_PROJ },
+	    "N", "with --sysv and a path: ftok project id, 1-255 "
+	    "(default 1)" },
+	{ OPT_CREATE,	{ "create",	no_argument,	NULL, 'c' },
+	    NULL, "create the object if it is missing" },
+	{ OPT_MODE,	{ "mode",	required_argument, NULL, 'm' },
+	    "MODE", "octal permissions of what is created (default 0600)" },
+	{ OPT_JSON,	{ "json",	no_argument,	NULL, C_JSON },
+	    NULL, "machine output in JSON" },
+	{ OPT_POSIX,	{ "posix",	no_argument,	NULL, C_POSIX },
+	    NULL, "POSIX flavour only" },
+	{ ~0u,		{ "quiet",	no_argument,	NULL, 'q' },
+	    NULL, "say less on stderr" },
+	{ ~0u,		{ "verbose",	no_argument,	NULL, 'v' },
+	    NULL, "say more on stderr" },
+	{ ~0u,		{ "help",	no_argument,	NULL, 'h' },
+	    NULL, "this help" },
 };
 #define NCOMMON	(sizeof(common) / sizeof(common[0]))
 
@@ -45,6 +63,7 @@ static int pargc, dashdash;
 static char **pargv;
 static unsigned mask;
 static char **operands;
+static int projgiven;
 
 static void
 addshort(size_t *n, int val, int has_arg)
@@ -55,6 +74,58 @@ addshort(size_t *n, int val, int has_arg)
 	if (has_arg == required_argument)
 		shortopts[(*n)++] = ':';
 	shortopts[*n] = '\0';
+}
+
+/*
+ * The common options a verb takes, one line each, for "VERB --help":
+ * "  -t, --timeout DUR  give up after DUR ...", wrapped at 80 columns.
+ */
+void
+opt_help(FILE *fp)
+{
+	char left[40];
+	const char *h, *sp;
+	size_t i;
+	int col;
+
+	for (i = 0; i < NCOMMON; i++) {
+		if ((common[i].bit & mask) == 0 && common[i].bit != ~0u)
+			continue;
+		if (common[i].o.val > 0 && common[i].o.val < 128)
+			snprintf(left, sizeof(left), "-%c, --%s%s%s",
+			    common[i].o.val, common[i].o.name,
+			    common[i].arg != NULL ? " " : "",
+			    common[i].arg != NULL ? common[i].arg : "");
+		else
+			snprintf(left, sizeof(left), "    --%s%s%s",
+			    common[i].o.name, common[i].arg != NULL ? " " : "",
+			    common[i].arg != NULL ? common[i].arg : "");
+		fprintf(fp, "  %-22s", left);
+		col = 24;
+		if (strlen(left) > 22)
+			fprintf(fp, "\n%24s", "");
+		/* words, wrapped at 79 columns under the description */
+		for (h = common[i].help; *h != '\0'; h = sp) {
+			int w;
+
+			sp = strchr(h, ' ');
+			if (sp == NULL)
+				sp = h + strlen(h);
+			w = (int)(sp - h);
+			if (col > 24 && col + 1 + w > 79) {
+				fprintf(fp, "\n%24s", "");
+				col = 24;
+			} else if (col > 24) {
+				fputc(' ', fp);
+				col++;
+			}
+			fprintf(fp, "%.*s", w, h);
+			col += w;
+			if (*sp == ' ')
+				sp++;
+		}
+		fputc('\n', fp);
+	}
 }
 
 void
@@ -101,6 +172,14 @@ badopt(void)
 	return a != NULL ? a : "?";
 }
 
+/* VERB --help: its usage on stdout, status 0 */
+void
+ehelp(void)
+{
+	verb_usage(stdout, verb_current());
+	exit(efinish(0));
+}
+
 int
 opt_next(void)
 {
@@ -118,8 +197,7 @@ opt_next(void)
 		case ':':
 			eusage("option '%.64s' needs an argument", badopt());
 		case 'h':
-			verb_usage(stdout, verb_current());
-			exit(efinish(0));
+			ehelp();
 		case 'q':
 			opt.quiet = 1;
 			opt.verbose = 0;
@@ -149,6 +227,7 @@ opt_next(void)
 			opt.given |= OPT_SYSV;
 		} else if (c == C_PROJ && (mask & OPT_SYSV)) {
 			opt.proj = (int)enum_("proj", optarg, 1, 255);
+			projgiven = 1;
 		} else if (c == 'c' && (mask & OPT_CREATE)) {
 			opt.create = 1;
 			opt.given |= OPT_CREATE;
@@ -171,6 +250,13 @@ opt_end(int *argcp, char ***argvp, char ***cmdvp)
 {
 	char **v;
 	int n = 0, i;
+
+	if ((opt.given & OPT_NOWAIT) && (opt.given & OPT_TIMEOUT))
+		eusage("--nowait and --timeout exclude each other");
+	if (projgiven && !opt.sysv)
+		eusage("--proj goes with --sysv");
+	if ((opt.given & OPT_POSIX) && opt.sysv)
+		eusage("--posix and --sysv exclude each other");
 
 	free(operands);
 	operands = v = ecalloc((size_t)pargc + 1, sizeof(*v));
@@ -195,5 +281,6 @@ opt_operands(int argc, int min, int max)
 	if (argc < min)
 		eusage("missing operand");
 	if (max >= 0 && argc > max)
-		eusage("unexpected operand");
+		eusage("unexpected operand '%.64s'", operands != NULL &&
+		    operands[max] != NULL ? operands[max] : "?");
 }

@@ -6,46 +6,70 @@
 #include <string.h>
 
 #include <libutil.h>
+#include <stdio.h>
 
 #include "ipckit.h"
 
-/* "64", "4K", "1M", "2G", "1T" (also "4KB", "4KiB"): powers of 1024 */
+/*
+ * A size: "64", "64B", "4K", "1.5M", "2G", "1T" (also "4KB", "4KiB"),
+ * powers of 1024; a fraction needs a unit and is rounded down to a whole
+ * byte.  No hex, no octal, no sign, no blanks.
+ */
 int
 parse_size(const char *s, uint64_t *out)
 {
-	char num[32];
-	const char *p;
-	size_t n;
+	static const char units[] = "KMGT";
+	uint64_t ip = 0, frac = 0, fscale = 1, mult = 1, v;
+	const char *p = s, *u;
 
-	for (p = s; isdigit((unsigned char)*p); p++)
-		;
-	n = (size_t)(p - s);
-	if (n == 0 || (*p != '\0' && (strchr("kKmMgGtT", *p) == NULL ||
-	    (p[1] != '\0' && strcmp(p + 1, "B") != 0 &&
-	    strcmp(p + 1, "iB") != 0)))) {
-		errno = EINVAL;
-		return -1;
+	if (!isdigit((unsigned char)*p))
+		goto bad;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (ip > UINT64_MAX / 10 ||
+		    ip * 10 > UINT64_MAX - (uint64_t)(*p - '0'))
+			goto range;
+		ip = ip * 10 + (uint64_t)(*p - '0');
 	}
-	/* expand_number(3) reads 0x hex and leading-zero octal: not here */
-	while (n > 1 && *s == '0') {
-		s++;
-		n--;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			goto bad;
+		for (; isdigit((unsigned char)*p); p++)
+			if (fscale < 1000000000ULL) {
+				frac = frac * 10 + (uint64_t)(*p - '0');
+				fscale *= 10;
+			}
 	}
-	if (n + 2 > sizeof(num)) {
-		errno = ERANGE;
-		return -1;
+	if (*p != '\0' && (u = strchr(units, toupper((unsigned char)*p))) !=
+	    NULL) {
+		mult = 1ULL << (10 * (u - units + 1));
+		p++;
+		if (*p == 'i')
+			p++;
+	} else if (fscale > 1)
+		goto bad;	/* "1.5" or "1.5B": not a whole byte */
+	if (*p == 'B')
+		p++;
+	if (*p != '\0' || (p[-1] == 'i'))
+		goto bad;
+	if (ip > UINT64_MAX / mult)
+		goto range;
+	v = ip * mult;
+	if (fscale > 1) {
+		uint64_t f = frac * (mult / fscale) +
+		    (frac * (mult % fscale)) / fscale;
+
+		if (v > UINT64_MAX - f)
+			goto range;
+		v += f;
 	}
-	memcpy(num, s, n);
-	num[n] = *p;
-	num[n + 1] = '\0';
-	/* libbsd saturates an unsuffixed overflow at UINT64_MAX, sets
-	 * errno to ERANGE, yet returns 0 */
-	errno = 0;
-	if (expand_number(num, out) == -1)
-		return -1;
-	if (errno == ERANGE)
-		return -1;
+	*out = v;
 	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
+range:
+	errno = ERANGE;
+	return -1;
 }
 
 /* "250ms", "2s", "1.5m", "1h", "1d"; a bare number is seconds -> ms */
@@ -116,7 +140,7 @@ parse_mode(const char *s, mode_t *m)
 		}
 		v = v * 8 + (unsigned long)(*p - '0');
 	}
-	if (v > 07777) {
+	if (v > 0777) {		/* permission bits only, in every tool */
 		errno = ERANGE;
 		return -1;
 	}
@@ -148,21 +172,31 @@ parse_num(const char *s, long long min, long long max, long long *out)
 static void
 ebad(const char *what, const char *s)
 {
-	if (errno == ERANGE)
-		eusage("%s '%.64s' is out of range", what, s);
 	eusage("bad %s '%.64s'", what, s);
+}
+
+/* "count '0' is out of range (1 to 100)", "... (at least 1)" */
+static void
+erange(const char *what, const char *s, const char *lo, const char *hi)
+{
+	if (hi == NULL)
+		eusage("%s '%.64s' is out of range (at least %s)", what, s, lo);
+	eusage("%s '%.64s' is out of range (%s to %s)", what, s, lo, hi);
 }
 
 uint64_t
 esize(const char *what, const char *s, uint64_t min, uint64_t max)
 {
-	uint64_t v;
+	char lo[32], hi[32];
+	uint64_t v = 0;
+	int r;
 
-	if (parse_size(s, &v) == -1)
+	if ((r = parse_size(s, &v)) == -1 && errno != ERANGE)
 		ebad(what, s);
-	if (v < min || v > max) {
-		errno = ERANGE;
-		ebad(what, s);
+	if (r == -1 || v < min || v > max) {
+		snprintf(lo, sizeof(lo), "%llu", (unsigned long long)min);
+		erange(what, s, lo, max == UINT64_MAX ? NULL :
+		    fmt_size(hi, sizeof(hi), max));
 	}
 	return v;
 }
@@ -172,18 +206,27 @@ edur(const char *what, const char *s)
 {
 	long long v;
 
-	if (parse_duration(s, &v) == -1)
+	if (parse_duration(s, &v) == -1) {
+		if (errno == ERANGE)
+			erange(what, s, "0", "100 years");
 		ebad(what, s);
+	}
 	return v;
 }
 
 long long
 enum_(const char *what, const char *s, long long min, long long max)
 {
+	char lo[32], hi[32];
 	long long v;
 
-	if (parse_num(s, min, max, &v) == -1)
-		ebad(what, s);
+	if (parse_num(s, min, max, &v) == -1) {
+		if (errno != ERANGE)
+			ebad(what, s);
+		snprintf(lo, sizeof(lo), "%lld", min);
+		snprintf(hi, sizeof(hi), "%lld", max);
+		erange(what, s, lo, max == LLONG_MAX ? NULL : hi);
+	}
 	return v;
 }
 
@@ -192,8 +235,11 @@ emode(const char *s)
 {
 	mode_t m;
 
-	if (parse_mode(s, &m) == -1)
+	if (parse_mode(s, &m) == -1) {
+		if (errno == ERANGE)
+			erange("mode", s, "0", "0777, permission bits only");
 		ebad("mode", s);
+	}
 	return m;
 }
 

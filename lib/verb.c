@@ -18,6 +18,11 @@ verb_usage(FILE *fp, const struct verb *v)
 		fprintf(fp, "usage: %s %s %s\n       %s %s --help\n\n%s\n",
 		    getprogname(), v->name, v->args, getprogname(), v->name,
 		    v->help);
+		/* the verb's own options, then the common ones it takes */
+		fprintf(fp, "\noptions:\n");
+		if (v->opts != NULL)
+			fputs(v->opts, fp);
+		opt_help(fp);
 		return;
 	}
 	fprintf(fp, "usage: %s VERB [OPTION...] OPERAND...\n"
