@@ -282,6 +282,21 @@ int	 path_mkfifo(const char *, mode_t);	/* exactly mode */
 int	 path_unlink_if(const char *, mode_t, dev_t, ino_t, mode_t *);
 int	 path_publish(const char *, const char *);	/* EEXIST: never replaces */
 
+/* ---- bench.c: ipckit bench --------------------------------------------- */
+
+int	 ipckit_bench(int, char *[]);	/* the verb */
+#define IPCKIT_BENCH_ARGS "[--quick | --full] [--json] [--plot FILE.png] " \
+			"[--tools]"
+
+/* ---- signame.c: signal names and numbers -------------------------------- */
+
+#define SIGNAME_MAX	16		/* "SIGRTMAX-14" and more, with NUL */
+int	 parse_signal(const char *);	/* 1..SIGRTMAX, or -1 EINVAL */
+int	 esignal(const char *);		/* the same, or exit 2 */
+int	 signo_valid(int);		/* 1: a named signal */
+/* "SIGUSR1", "SIGRTMIN+3", "SIGRTMAX-2" (kill -L), "SIG32" unnamed */
+const char *signame(int, char *, size_t);
+
 /* ---- frame.c: records in, records out ---------------------------------- */
 
 #define REC_RAW		(-1)		/* sep value for --raw chunks */
@@ -339,20 +354,32 @@ void	 esysv_ref(const char *, int, struct sysvref *);	/* exit 2 or 1 */
 
 /* ---- ls / rm / limits for mq, shm and sem (ipckit(7)) ------------------ */
 
-/* IPC_ANY: every kind at once, with a TYPE column (the ipckit command) */
+/*
+ * IPC_ANY: every kind at once, for the ipckit command: ls and limits
+ * gain a TYPE column (mq, shm, sem; ring for an ipc-shm stream ring),
+ * rm --all removes from every kind, and all three take --type LIST (mq,
+ * shm, sem, ring) to choose kinds.  rm OPERAND removes the object of
+ * whichever kind has it; a name or key that several kinds have is
+ * refused (choose with --type), and then nothing is removed.
+ */
 enum ipckind { IPC_MQ, IPC_SHM, IPC_SEM, IPC_ANY };
 
-/* the verb functions, to be called from a tool's verb table */
+/* the verb functions, to be called from a tool's verb table; VERB --help
+ * and ls -o help are answered here, with the options (and columns) */
 int	 ipcobj_ls(enum ipckind, int, char *[]);
 int	 ipcobj_rm(enum ipckind, int, char *[]);
 int	 ipcobj_limits(enum ipckind, int, char *[]);
 #define IPCOBJ_LS_ARGS	"[--posix | --sysv] [--stale] [--older-than DUR] " \
-			"[--owner USER] [-o LIST] [--noheadings] [--raw] [--json] [-v]"
+			"[--owner USER] [-o LIST] [--noheadings] [--raw] " \
+			"[-J | --json] [-v]"
 #define IPCOBJ_RM_ARGS	"[--posix | --sysv [--proj N]] [--all] [--stale] " \
 			"[--older-than DUR] [--owner USER] [--dry-run] [-v] " \
 			"[OPERAND...]"
-#define IPCOBJ_LIMITS_ARGS "[--posix | --sysv] [--json]"
-/* where the mqueue file system is mounted, or NULL */
-const char *mqueue_mountpoint(void);
+#define IPCOBJ_LIMITS_ARGS "[--posix | --sysv] [--noheadings] [--raw] " \
+			"[-J | --json]"
+/* the same for IPC_ANY */
+#define IPCOBJ_ANY_LS_ARGS	"[--type LIST] " IPCOBJ_LS_ARGS
+#define IPCOBJ_ANY_RM_ARGS	"[--type LIST] " IPCOBJ_RM_ARGS
+#define IPCOBJ_ANY_LIMITS_ARGS	"[--type LIST] " IPCOBJ_LIMITS_ARGS
 
 #endif /* IPCKIT_H */

@@ -11,6 +11,7 @@
  * struct jw writes one value (an object, an array, or nested ones) and
  * places the commas itself.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -103,19 +104,16 @@ json_encode(char *out, const char *s, size_t n)
 void
 json_str(FILE *fp, const char *s, size_t n)
 {
-	char buf[JSON_STRMAX(256)];
-	size_t i, k, b;
+	const unsigned char *p = (const unsigned char *)s;
+	char buf[JSON_STRMAX(260)];
+	size_t i, k, l;
 
 	fputc('"', fp);
-	/* pieces of up to 256 bytes, never cutting a UTF-8 sequence */
+	/* pieces of about 256 bytes, cut only between UTF-8 sequences */
 	for (i = 0; i < n; i += k) {
-		size_t l;
-
-		k = n - i < 256 ? n - i : 256;
-		/* back up to the lead byte of a sequence cut at the end */
-		for (b = 0; k < n - i && b < 3 &&
-		    ((unsigned char)s[i + k] & 0xc0) == 0x80; b++)
-			k--;
+		for (k = 0; i + k < n && k < 256; k += l)
+			if ((l = utf8_seqlen(p + i + k, n - i - k)) == 0)
+				l = 1;
 		l = json_encode(buf, s + i, k);
 		fwrite(buf + 1, 1, l - 2, fp);
 	}
@@ -125,14 +123,12 @@ json_str(FILE *fp, const char *s, size_t n)
 static void
 jw_sep(struct jw *w)
 {
-	if (w->d > 0) {
-		if (w->inkey) {
-			w->inkey = 0;
-			return;
-		}
-		if (w->n[w->d - 1]++ > 0)
-			fputc(',', w->fp);
+	if (w->inkey) {
+		w->inkey = 0;
+		return;
 	}
+	if (w->d > 0 && w->d <= JW_DEPTH && w->n[w->d - 1]++ > 0)
+		fputc(',', w->fp);
 }
 
 void
@@ -149,7 +145,7 @@ jw_open(struct jw *w, int c)
 	fputc(c, w->fp);
 	if (w->d < JW_DEPTH)
 		w->n[w->d] = 0;
-	w->d++;
+	w->d++;		/* deeper than JW_DEPTH: commas are not tracked */
 }
 
 void
@@ -217,7 +213,10 @@ void
 jw_double(struct jw *w, double v)
 {
 	jw_sep(w);
-	fprintf(w->fp, "%.6g", v);
+	if (isfinite(v))
+		fprintf(w->fp, "%.6g", v);
+	else
+		fputs("null", w->fp);	/* JSON has no NaN or infinity */
 }
 
 void

@@ -1,13 +1,16 @@
 /*
- * proc.c - which processes have a file open or mapped, as lsof and
+ * objproc.c - which processes have a file open or mapped, as lsof and
  * fuser find out: stat every /proc/PID/fd link (and read /proc/PID/maps)
- * and compare device and inode with the files we care about.  A process
- * we cannot look into (another user's, as an unprivileged caller) is not
- * skipped silently: it is noted with its credentials, so that the caller
- * can decide whether it could have the file open.
+ * and compare device and inode with the files we care about; and which
+ * threads are blocked in msgrcv, msgsnd, semop or semtimedop, and on
+ * which id (/proc/PID/task/TID/syscall, proc(5)).  A process we cannot
+ * look into (another user's, as an unprivileged caller) is not skipped
+ * silently: it is noted with its credentials, so that the caller can
+ * decide whether it could have the object open.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
 #include <ctype.h>
@@ -20,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ipcobj.h"
+#include "obj.h"
 
 #define PF_KTHREAD	0x00200000	/* include/linux/sched.h */
 
@@ -53,11 +56,15 @@ proc_findref(const struct procscan *ps, dev_t dev, ino_t ino)
 	return bsearch(&key, ps->refs, ps->nrefs, sizeof(key), refcmp);
 }
 
+/* nothing more to learn: every file has a holder and no waits are
+ * asked for */
 static int
 all_held(const struct procscan *ps)
 {
 	size_t i;
 
+	if (ps->waits)
+		return 0;
 	for (i = 0; i < ps->nrefs; i++)
 		if (ps->refs[i].holder == 0)
 			return 0;
@@ -245,47 +252,58 @@ ids(const char *s, unsigned int *v, int n)
 	for (i = 0; i < n; i++) {
 		v[i] = (unsigned int)strtoul(s, &end, 10);
 		if (end == s)
-			v[i] = 0;	/* unreadable: assume root */
+			v[i] = (unsigned int)-1;	/* nobody's */
 		s = end;
 	}
 }
 
 /* note a process we could not look into, with what /proc/PID/status
- * says about its credentials (all-powerful when that is unreadable too) */
+ * says about its user and group ids (nocreds when that is unreadable
+ * too) */
 static void
 note(struct procscan *ps, pid_t pid, const char *comm, const char *what,
     int err)
 {
-	struct procnote *n;
-	char path[64], *line = NULL, *p;
-	size_t cap = 0;
+	unsigned bits = strcmp(what, "syscall") == 0 ? PN_WAITS :
+	    strcmp(what, "stat") == 0 ? PN_FILES | PN_WAITS : PN_FILES;
+	struct procnote *n = NULL;
+	char path[64], *line = NULL, *p, *end;
+	size_t cap = 0, i;
 	FILE *fp;
+	int b;
 
-	ps->notes = ereallocarray(ps->notes, ps->nnotes + 1,
-	    sizeof(*ps->notes));
-	n = &ps->notes[ps->nnotes++];
-	memset(n, 0, sizeof(*n));
-	n->pid = pid;
-	n->err = err;
-	strlcpy(n->comm, comm, sizeof(n->comm));
-	strlcpy(n->what, what, sizeof(n->what));
-	n->capable = 1;
+	for (i = 0; i < ps->nnotes; i++)
+		if (ps->notes[i].pid == pid)
+			n = &ps->notes[i];	/* once each */
+	if (n == NULL) {
+		ps->notes = ereallocarray(ps->notes, ps->nnotes + 1,
+		    sizeof(*ps->notes));
+		n = &ps->notes[ps->nnotes++];
+		memset(n, 0, sizeof(*n));
+		n->pid = pid;
+		strlcpy(n->comm, comm, sizeof(n->comm));
+	}
+	for (b = 0; b < 2; b++)
+		if ((bits & (1u << b)) && !(n->unseen & (1u << b))) {
+			strlcpy(n->what[b], what, sizeof(n->what[b]));
+			n->err[b] = err;
+		}
+	if (n->unseen != 0) {
+		n->unseen |= bits;
+		return;		/* its ids are known already */
+	}
+	n->unseen = bits;
+	n->nocreds = 1;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
 	if ((fp = fopen(path, "re")) == NULL)
 		return;
-	n->capable = 0;
 	while (getline(&line, &cap, fp) != -1) {
-		if (strncmp(line, "Uid:", 4) == 0)
+		if (strncmp(line, "Uid:", 4) == 0) {
 			ids(line + 4, n->uid, 4);
-		else if (strncmp(line, "Gid:", 4) == 0)
+			n->nocreds = 0;
+		} else if (strncmp(line, "Gid:", 4) == 0)
 			ids(line + 4, n->gid, 4);
-		else if (strncmp(line, "CapEff:", 7) == 0 ||
-		    strncmp(line, "CapPrm:", 7) == 0) {
-			if (strtoull(line + 7, NULL, 16) != 0)
-				n->capable = 1;
-		} else if (strncmp(line, "Groups:", 7) == 0) {
-			char *end;
-
+		else if (strncmp(line, "Groups:", 7) == 0) {
 			for (p = line + 7;; p = end) {
 				unsigned long g = strtoul(p, &end, 10);
 
@@ -301,6 +319,152 @@ note(struct procscan *ps, pid_t pid, const char *comm, const char *what,
 	fclose(fp);
 }
 
+/*
+ * The SysV calls that block on an id, and that id's place among the
+ * arguments that /proc/TID/syscall shows ("NR ARG1 ... ARG6 SP PC" while
+ * in a system call).  ipc(2) multiplexes them on some architectures:
+ * its first argument is the call, its second the id.
+ */
+static const struct {
+	long		 nr;
+	enum ipckind	 kind;
+	const char	*name;
+} blocking[] = {
+#ifdef SYS_msgrcv
+	{ SYS_msgrcv, IPC_MQ, "msgrcv" },
+#endif
+#ifdef SYS_msgsnd
+	{ SYS_msgsnd, IPC_MQ, "msgsnd" },
+#endif
+#ifdef SYS_semop
+	{ SYS_semop, IPC_SEM, "semop" },
+#endif
+#ifdef SYS_semtimedop
+	{ SYS_semtimedop, IPC_SEM, "semtimedop" },
+#endif
+#ifdef SYS_semtimedop_time64
+	{ SYS_semtimedop_time64, IPC_SEM, "semtimedop" },
+#endif
+	{ -1, IPC_MQ, NULL },
+};
+
+#ifdef SYS_ipc
+static const struct {
+	unsigned long	 call;
+	enum ipckind	 kind;
+	const char	*name;
+} ipccalls[] = {
+	{ 1, IPC_SEM, "semop" }, { 4, IPC_SEM, "semtimedop" },
+	{ 11, IPC_MQ, "msgsnd" }, { 12, IPC_MQ, "msgrcv" },
+};
+#endif
+
+/* one thread: 0, or the errno that kept us out */
+static int
+scan_syscall(struct procscan *ps, pid_t pid, long tid)
+{
+	unsigned long long a[2];
+	struct procwait *w;
+	char path[64], buf[256], *p, *end;
+	enum ipckind kind = IPC_MQ;
+	const char *name = NULL;
+	long nr;
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%ld/syscall", (int)pid,
+	    tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return errno;
+	buf[n] = '\0';
+	/* "running", or "-1 SP PC" outside a system call */
+	nr = strtol(buf, &end, 10);
+	if (end == buf || nr < 0)
+		return 0;
+	for (i = 0, p = end; i < 2; i++, p = end) {
+		a[i] = strtoull(p, &end, 16);
+		if (end == p)
+			return 0;
+	}
+	for (i = 0; blocking[i].name != NULL; i++)
+		if (blocking[i].nr == nr) {
+			name = blocking[i].name;
+			kind = blocking[i].kind;
+			break;
+		}
+#ifdef SYS_ipc
+	if (nr == SYS_ipc)
+		for (i = 0; i < sizeof(ipccalls) / sizeof(ipccalls[0]); i++)
+			if ((a[0] & 0xffff) == ipccalls[i].call) {
+				name = ipccalls[i].name;
+				kind = ipccalls[i].kind;
+				a[0] = a[1];
+				break;
+			}
+#endif
+	if (name == NULL || a[0] > INT_MAX)
+		return 0;
+	ps->wait = ereallocarray(ps->wait, ps->nwait + 1, sizeof(*ps->wait));
+	w = &ps->wait[ps->nwait++];
+	w->kind = kind;
+	w->id = (int)a[0];
+	w->pid = pid;
+	w->call = name;
+	return 0;
+}
+
+/* is the process in our IPC namespace?  A SysV id names an object only
+ * there; when we cannot tell, count it as ours */
+static int
+same_ipcns(pid_t pid)
+{
+	static ino_t self;
+	char path[64];
+	struct stat st;
+
+	if (self == 0 && stat("/proc/self/ns/ipc", &st) == 0)
+		self = st.st_ino;
+	snprintf(path, sizeof(path), "/proc/%d/ns/ipc", (int)pid);
+	return self == 0 || stat(path, &st) == -1 || st.st_ino == self;
+}
+
+/* every thread of a process; 0, or the errno that kept us out */
+static int
+scan_waits(struct procscan *ps, pid_t pid)
+{
+	size_t before = ps->nwait;
+	char path[64];
+	struct dirent *de;
+	int err = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	if ((d = opendir(path)) == NULL)
+		return errno;
+	while (err == 0 && (de = readdir(d)) != NULL) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		err = scan_syscall(ps, pid, strtol(de->d_name, NULL, 10));
+		if (err == ENOENT || err == ESRCH)
+			err = 0;	/* a thread that ended */
+	}
+	closedir(d);
+	if (ps->nwait > before && !same_ipcns(pid))
+		ps->nwait = before;	/* another namespace's ids */
+	return err;
+}
+
+static int
+gone(int err)
+{
+	return err == ENOENT || err == ESRCH;
+}
+
 static void
 scan_one(struct procscan *ps, pid_t pid)
 {
@@ -311,11 +475,15 @@ scan_one(struct procscan *ps, pid_t pid)
 
 	snprintf(base, sizeof(base), "/proc/%d", (int)pid);
 	if (readstat(base, comm, sizeof(comm), &state, &flags) == -1) {
-		if (errno != ENOENT && errno != ESRCH)
+		if (!gone(errno))
 			note(ps, pid, comm, "stat", errno);
 		return;
 	}
-	if (flags & PF_KTHREAD)		/* kernel threads open no queues */
+	if (flags & PF_KTHREAD)		/* kernel threads hold no objects */
+		return;
+	if (ps->waits && (err = scan_waits(ps, pid)) != 0 && !gone(err))
+		note(ps, pid, comm, "syscall", err);
+	if (ps->nrefs == 0)
 		return;
 	if (state == 'Z' || state == 'X') {
 		if ((task = live_thread(pid)) == 0)
@@ -326,9 +494,9 @@ scan_one(struct procscan *ps, pid_t pid)
 	err = scan_fds(ps, base, pid);
 	if (err == 0 && ps->maps) {
 		err = scan_maps(ps, base, pid);
-		if (err != 0 && err != ENOENT && err != ESRCH)
+		if (err != 0 && !gone(err))
 			note(ps, pid, comm, "maps", err);
-	} else if (err != 0 && err != ENOENT && err != ESRCH)
+	} else if (err != 0 && !gone(err))
 		note(ps, pid, comm, "fd", err);
 }
 
@@ -341,6 +509,8 @@ proc_scan(struct procscan *ps)
 
 	ps->notes = NULL;
 	ps->nnotes = 0;
+	ps->wait = NULL;
+	ps->nwait = 0;
 	ps->hidden = hidepid();
 	if ((d = opendir("/proc")) == NULL)
 		return -1;
@@ -368,32 +538,11 @@ proc_free(struct procscan *ps)
 	for (i = 0; i < ps->nnotes; i++)
 		free(ps->notes[i].groups);
 	free(ps->notes);
+	free(ps->wait);
 	ps->notes = NULL;
 	ps->nnotes = 0;
-}
-
-/* could this process have opened a file of that owner, group and mode?
- * Any of its ids counts (it may have switched since), so does root, a
- * capability, or any permission for others */
-int
-proc_may_open(const struct procnote *n, uid_t uid, gid_t gid, mode_t mode)
-{
-	int i;
-
-	if (n->capable || (mode & 0007) != 0)
-		return 1;
-	for (i = 0; i < 4; i++) {
-		if (n->uid[i] == 0)
-			return 1;
-		if ((mode & 0700) != 0 && n->uid[i] == uid)
-			return 1;
-		if ((mode & 0070) != 0 && n->gid[i] == gid)
-			return 1;
-	}
-	for (i = 0; i < n->ngroups; i++)
-		if ((mode & 0070) != 0 && n->groups[i] == gid)
-			return 1;
-	return 0;
+	ps->wait = NULL;
+	ps->nwait = 0;
 }
 
 int

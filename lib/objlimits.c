@@ -1,7 +1,7 @@
 /*
- * ipclimits.c - the limits verb of ipc-mq, ipc-shm and ipc-sem: the
- * system's limits for a mechanism as /proc/sys shows them, with what is
- * in use where that can be counted, as ipcs -l and lsipc -g do.
+ * objlimits.c - the limits verb of ipc-mq, ipc-shm, ipc-sem and ipckit:
+ * the system's limits for a mechanism as /proc/sys shows them, with what
+ * is in use where that can be counted, as ipcs -l and lsipc -g do.
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ipcobj.h"
+#include "obj.h"
 
 enum usage {
 	U_NONE,		/* a per-object limit: nothing to add up */
@@ -226,57 +226,122 @@ limit_value(const struct limit *lm, char *buf, size_t len)
 	return -1;
 }
 
+static const struct objopt limitsopts[] = {
+	{ { "sysv", no_argument, NULL, OO_SYSV }, NULL,
+	    "System V limits only", 0 },
+	{ { "noheadings", no_argument, NULL, OO_NOHEAD }, NULL,
+	    "no header line", 0 },
+	{ { "raw", no_argument, NULL, OO_RAW }, NULL,
+	    "cells separated by one space, not aligned, escaped", 0 },
+	{ { "json", no_argument, NULL, 'J' }, NULL,
+	    "one JSON array of objects: name, value, usage, use%, "
+	    "description", 0 },
+	{ { "type", required_argument, NULL, OO_TYPE }, "LIST",
+	    "only these kinds: mq, shm, sem (default all)", 1 },
+	{ { NULL, 0, NULL, 0 }, NULL, NULL, 0 },
+};
+
+/* VALUE: exactly as /proc/sys shows it; a number in JSON where it is
+ * one, null for "unlimited" */
+static void
+value_cell(struct table *t, size_t col, const char *v, unsigned long long *n)
+{
+	char *end;
+
+	*n = 0;
+	if (v[0] >= '0' && v[0] <= '9') {
+		errno = 0;
+		*n = strtoull(v, &end, 10);
+		if (*end == '\0' && errno == 0) {
+			table_uint(t, col, *n, v);
+			return;
+		}
+		*n = 0;
+	}
+	if (strcmp(v, "unlimited") == 0)
+		table_null(t, col, v);
+	else
+		table_str(t, col, v);
+}
+
+static void
+limit_row(struct table *t, enum ipckind k, const struct limit *lm, int *status)
+{
+	unsigned long long max = 0;
+	char value[256], b[32];
+	long long u = 0;
+	size_t c = 0;
+	double pct;
+
+	table_row(t);
+	if (k == IPC_ANY)
+		table_str(t, c++, kindinfo(lm->kind)->type);
+	table_str(t, c++, lm->name);
+	if (limit_value(lm, value, sizeof(value)) == -1) {
+		if (lm->src == S_SYSCTL)
+			iwarn("/proc/sys/%s", lm->file);
+		else
+			iwarn("%s", lm->name);
+		*status = EXIT_FAIL;
+		table_null(t, c++, "-");
+	} else
+		value_cell(t, c++, value, &max);
+	if (usage_of(lm, &u) == 0) {
+		table_int(t, c++, u, NULL);
+		if (max > 0) {
+			pct = (double)u * 100.0 / (double)max;
+			snprintf(b, sizeof(b), "%.2f%%", pct);
+			table_double(t, c++, (double)(long long)(pct * 100 +
+			    0.5) / 100, b);
+		} else
+			table_null(t, c++, "-");
+	} else {
+		table_null(t, c++, "-");
+		table_null(t, c++, "-");
+	}
+	table_str(t, c, lm->desc);
+}
+
 int
 ipcobj_limits(enum ipckind k, int argc, char *argv[])
 {
-	static const struct option lo[] = {
-		{ "sysv",	no_argument,		NULL, 256 },
-		{ NULL, 0, NULL, 0 },
-	};
-	char value[256], ubuf[32];
+	struct objsel sel;
 	struct table *t;
-	int c, sysv = 0, status = 0;
-	long long u = 0;
+	int c, sysv = 0, nohead = 0, status = 0;
 	size_t i;
 
-	opt_begin(argc, argv, OPT_POSIX | OPT_JSON, lo);
-	while ((c = opt_next()) != -1)
-		if (c == 256)
+	objsel_init(&sel, k);
+	eobj_opt_begin(k, argc, argv, OPT_POSIX, limitsopts, NULL);
+	while ((c = opt_next()) != -1) {
+		if (c == OO_TYPE)
+			(void)eobj_selopt(&sel, c);
+		else if (c == OO_SYSV)
 			sysv = 1;
+		else if (c == OO_NOHEAD)
+			nohead = 1;
+		else if (c == OO_RAW)
+			opt.raw = 1;
+		else if (c == 'J')
+			opt.json = 1;
+	}
 	opt_end(&argc, &argv, NULL);
 	opt_operands(argc, 0, 0);
-	echeck_flavours(opt.posix, sysv);
+	eobj_flavours(&sel, opt.posix, sysv);
 
-	t = table_new(opt.json, 0, 1);
-	table_col(t, "NAME", TJ_STRING, 0);
-	table_col(t, "VALUE", TJ_NUMBER, 0);
-	table_col(t, "USAGE", TJ_NUMBER, 0);
-	table_col(t, "DESCRIPTION", TJ_STRING, 0);
+	t = table_new(opt.json, opt.raw, nohead);
+	if (k == IPC_ANY)
+		table_col(t, "TYPE", 0);
+	table_col(t, "NAME", 0);
+	table_col(t, "VALUE", 1);
+	table_col(t, "USAGE", 1);
+	table_col(t, "USE%", 1);
+	table_col(t, "DESCRIPTION", 0);
 	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
 		const struct limit *lm = &limits[i];
-		const char *v = value;
 
-		if (lm->kind != k || (lm->sysv && opt.posix) ||
-		    (!lm->sysv && sysv))
-			continue;
-		if (limit_value(lm, value, sizeof(value)) == -1) {
-			if (lm->src == S_SYSCTL)
-				iwarn("/proc/sys/%s", lm->file);
-			else
-				iwarn("%s", lm->name);
-			status = EXIT_FAIL;
-			v = opt.json ? NULL : "-";
-		} else if (strcmp(value, "unlimited") == 0 && opt.json)
-			v = NULL;
-		table_row(t);
-		table_set(t, 0, lm->name);
-		table_set(t, 1, v);
-		if (usage_of(lm, &u) == 0) {
-			snprintf(ubuf, sizeof(ubuf), "%lld", u);
-			table_set(t, 2, ubuf);
-		} else if (!opt.json)
-			table_set(t, 2, "-");
-		table_set(t, 3, lm->desc);
+		if ((sel.kinds & KINDBIT(lm->kind)) &&
+		    (lm->sysv ? sel.sysv : sel.posix))
+			limit_row(t, k, lm, &status);
 	}
 	if (table_print(t) == -1) {
 		if (errno == EPIPE)
