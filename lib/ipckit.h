@@ -297,6 +297,168 @@ int	 signo_valid(int);		/* 1: a named signal */
 /* "SIGUSR1", "SIGRTMIN+3", "SIGRTMAX-2" (kill -L), "SIG32" unnamed */
 const char *signame(int, char *, size_t);
 
+/* ---- sockaddr.c: socket addresses, for ipc-sock ------------------------ */
+
+struct addrinfo;
+struct sockaddr;
+struct sockaddr_un;
+
+#define SA_UNIX		1	/* /path, ./path, ../path, unix:PATH */
+#define SA_ABSTRACT	2	/* @name: Linux abstract namespace */
+#define SA_TCP		3	/* tcp:HOST:PORT, tcp:[V6]:PORT */
+#define SA_FD		4	/* fd:N, an inherited socket (passive) */
+#define SA_SYSTEMD	5	/* systemd: LISTEN_FDS/LISTEN_PID (passive) */
+
+#define SA_PASSIVE	0x1	/* the side that binds: fd:N, systemd, any
+				 * host (tcp::PORT, tcp:*:PORT), port 0 */
+#define SA_PATHMAX	107	/* bytes of a path or name in sun_path */
+#define SA_HOSTMAX	255
+#define SA_PORTMAX	32
+
+struct sockspec {
+	int		 kind;		/* SA_* */
+	char		 path[SA_PATHMAX + 1];	/* UNIX path, abstract name */
+	size_t		 len;		/* its length (no NUL counted) */
+	char		 host[SA_HOSTMAX + 1];	/* TCP, no brackets; "": any */
+	char		 port[SA_PORTMAX + 1];	/* number or service name */
+	int		 numhost;	/* host is a numeric address */
+	int		 fd;		/* SA_FD */
+};
+
+/*
+ * Syntax only (no name lookup, no system call): 0, or -1 with errno
+ * EINVAL (malformed) or ENAMETOOLONG (a path of SA_PATHMAX + 1 bytes or
+ * more: refused, never truncated), and why says what is wrong.
+ */
+int	 sockspec_parse(const char *, int, struct sockspec *, char *, size_t);
+/* UNIX and abstract: fill *un, return the address length (an abstract
+ * name's length exactly, no NUL padding); -1 EINVAL for other kinds */
+int	 sockspec_un(const struct sockspec *, struct sockaddr_un *);
+/* TCP: getaddrinfo(3) for SOCK_STREAM (passive with SA_PASSIVE); its
+ * return value (0 or EAI_*) */
+int	 sockspec_resolve(const struct sockspec *, int, struct addrinfo **);
+/* "/path", "@name" (non-printable bytes as \ooo), "127.0.0.1:80",
+ * "[::1]:80", "unnamed" */
+const char *sockaddr_fmt(const struct sockaddr *, size_t, char *, size_t);
+/* the numeric address ("::ffff:a.b.c.d" as "a.b.c.d") and port of an
+ * AF_INET or AF_INET6 address; -1 EAFNOSUPPORT otherwise */
+int	 sockaddr_ipport(const struct sockaddr *, size_t, char *, size_t,
+	    unsigned *);
+
+/* ---- ring.c: the stream ring of ipc-shm send and recv ------------------ */
+
+/*
+ * One POSIX shared memory object, /dev/shm/NAME.ring: a header page,
+ * then the data.  Numbers are in the machine's byte order; head and tail
+ * count bytes since the start of the stream, byte i is at data[i % size].
+ * Each attached side holds a write lock on its byte of the object (0 the
+ * producer, 1 the consumer); byte 2 is locked while a side attaches or
+ * detaches.  ipc-shm(1), RING LAYOUT, has the whole protocol.
+ */
+#define RING_MAGIC	"IPCKRING"	/* 8 bytes, no NUL */
+#define RING_VERSION	1
+#define RING_HDRSIZE	4096		/* the data starts here */
+#define RING_SUFFIX	".ring"
+#define RING_DEFSIZE	(1u << 20)
+#define RING_MINSIZE	4096u
+#define RING_FKEEP	0x1u		/* flags: not removed at the end */
+#define RING_LOCKP	0		/* the byte the producer locks */
+#define RING_LOCKC	1		/* the consumer's */
+#define RING_LOCKX	2		/* held while attaching, detaching */
+
+enum ringstate { RING_NONE, RING_ON, RING_DONE, RING_QUIT };
+enum ringside { RING_PRODUCER, RING_CONSUMER };
+
+struct ring_hdr {			/* offset */
+	char		 magic[8];	/*   0 RING_MAGIC */
+	uint32_t	 version;	/*   8 RING_VERSION */
+	uint32_t	 hdrsize;	/*  12 RING_HDRSIZE */
+	uint64_t	 size;		/*  16 data bytes, a multiple of 4096 */
+	uint32_t	 flags;		/*  24 RING_F* */
+	uint32_t	 pad0[9];
+	uint64_t	 head;		/*  64 producer: bytes written */
+	uint32_t	 pstate;	/*  72 producer: enum ringstate */
+	int32_t		 ppid;		/*  76 producer: its pid */
+	uint32_t	 pad1[12];
+	uint64_t	 tail;		/* 128 consumer: bytes read */
+	uint32_t	 cstate;	/* 136 consumer: enum ringstate */
+	int32_t		 cpid;		/* 140 consumer: its pid */
+	uint32_t	 pad2[12];
+	uint32_t	 cwait;		/* 192 futex: 1 the consumer sleeps */
+	uint32_t	 pad3[15];
+	uint32_t	 pwait;		/* 256 futex: 1 the producer sleeps */
+	uint32_t	 pad4[15];
+};					/* 320; zeros to RING_HDRSIZE */
+
+/* what ring_check found, copied out of the header */
+struct ringinfo {
+	uint64_t	 size, head, tail;
+	uint32_t	 flags, pstate, cstate;
+	int32_t		 ppid, cpid;
+};
+
+/*
+ * A header read from an object of objsize bytes (len bytes at buf, any
+ * alignment, possibly written by anyone): 0 and *ri filled when it is a
+ * ring this version can use, else -1 with errno EINVAL and *why saying
+ * what is wrong.  ri may be NULL.
+ */
+int	 ring_check(const void *, size_t, uint64_t, struct ringinfo *,
+	    const char **);
+const char *ring_statename(uint32_t);	/* "none", "on", "done", "quit" */
+/* "NAME" or "/NAME" -> "NAME.ring", the object's file in /dev/shm; -1
+ * with errno EINVAL or ENAMETOOLONG */
+int	 ring_file(const char *, char *, size_t);
+
+struct ringend {
+	int		 fd, dfd;	/* the object; /dev/shm */
+	enum ringside	 side;
+	struct ring_hdr	*h;
+	char		*data;
+	uint64_t	 size;		/* data bytes */
+	size_t		 maplen;
+	uint64_t	 pos;		/* our count: head or tail */
+	size_t		 chunk;		/* the largest read(2) or write(2) */
+	uint64_t	 lowat;		/* the least room worth a wake-up */
+	int		 spin;		/* another CPU may run the peer */
+	int		 created, attached, removed;
+	dev_t		 dev;
+	ino_t		 ino;
+	char		 file[256];	/* NAME.ring: NAME_MAX + 1 */
+	/* after ring_open, ring_produce, ring_consume */
+	pid_t		 peer;		/* the other side's pid, 0 none */
+	uint64_t	 left;		/* producer: bytes it did not take */
+	int		 err;		/* RS_IOERR: errno */
+	char		 why[200];	/* ring_open: what went wrong */
+};
+
+#define RING_OKEEP	0x1		/* ring_open: --keep */
+#define RING_OSHARE	0x2		/* --mode given: join others' rings */
+
+/* what ended a stream */
+enum {
+	RS_OK,		/* producer: all delivered; consumer: end of stream */
+	RS_GONE,	/* the other side died (its lock went, state on) */
+	RS_QUIT,	/* the other side gave up (state quit) */
+	RS_TIMEOUT,	/* the other side did not come in time */
+	RS_SIG,		/* a terminating signal (gotsig) */
+	RS_EPIPE,	/* consumer: stdout was closed */
+	RS_IOERR,	/* read(2) or write(2) failed: r->err */
+	RS_CORRUPT,	/* the header holds impossible numbers */
+};
+
+/* create or join, and attach as side: 0, or -1 errno (EBUSY: that side
+ * is taken; EINTR: gotsig) with r->why set where there is more to say */
+int	 ring_open(struct ringend *, const char *, enum ringside, uint64_t,
+	    mode_t, unsigned);
+/* the stream from fd into the ring, or from the ring to fd; ms: how long
+ * to wait for the other side to come (-1 forever, 0 not at all) */
+int	 ring_produce(struct ringend *, int, long long);
+int	 ring_consume(struct ringend *, int, long long);
+/* detach with that state (RING_DONE or RING_QUIT); the last side out
+ * removes the ring unless RING_FKEEP: 1 removed, 0 not; idempotent */
+int	 ring_close(struct ringend *, enum ringstate);
+
 /* ---- frame.c: records in, records out ---------------------------------- */
 
 #define REC_RAW		(-1)		/* sep value for --raw chunks */

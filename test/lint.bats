@@ -17,7 +17,7 @@ load helpers
 }
 
 @test "comments and docs cite man pages, not the project's private notes" {
-	run grep -rnE 'SPEC(\.md)?( section| [0-9]|\b)|RELIABILITY' \
+	run grep -rnE '(^|[^A-Z_])SPEC(\.md)?( section| [0-9]|\b)|RELIABILITY' \
 	    "$TOP"/lib "$TOP"/cmd "$TOP"/man "$TOP"/completions "$TOP"/README.md
 	assert_failure 1
 }

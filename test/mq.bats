@@ -35,7 +35,7 @@ is_sleeping() {
 	[ "$stderr" = "ipc-mq: create /$q: queue already exists" ]
 	run ipc-mq stat "/$q"
 	assert_success
-	assert_line "name      /$q"
+	assert_line "name       /$q"
 	rmq "$q"
 }
 
@@ -44,17 +44,17 @@ is_sleeping() {
 	k=$(uniq_key)
 	umask 000
 	ipc-mq create "$q"
-	[ "$(statf mode "$q")" = 0600 ]
+	[ "$(statf perms "$q")" = 0600 ]
 	ipc-mq create --sysv "$k"
-	[ "$(statf mode --sysv "$k")" = 0600 ]
+	[ "$(statf perms --sysv "$k")" = 0600 ]
 	ipcs -q | awk -v k="$k" '$1 == k { print $4 }' | grep -qx 600
 	rmq "$q"
 	rmq --sysv "$k"
 	umask 077
 	ipc-mq create --mode 0644 "$q"
-	[ "$(statf mode "$q")" = 0644 ]
+	[ "$(statf perms "$q")" = 0644 ]
 	ipc-mq create --sysv -m 0640 "$k"
-	[ "$(statf mode --sysv "$k")" = 0640 ]
+	[ "$(statf perms --sysv "$k")" = 0640 ]
 	rmq "$q"
 	rmq --sysv "$k"
 }
@@ -64,10 +64,10 @@ is_sleeping() {
 	ipc-mq create --max-msgs 3 --msg-size 1K "$q"
 	run ipc-mq stat "$q"
 	assert_success
-	assert_line "maxmsg    3"
-	assert_line "msgsize   1024"
-	assert_line "depth     0"
-	assert_line "owner     root"
+	assert_line "maxmsgs    3"
+	assert_line "msgsize    1024"
+	assert_line "msgs       0"
+	assert_line "owner      root (0)"
 	rmq "$q"
 }
 
@@ -131,13 +131,13 @@ is_sleeping() {
 	q=$(uniq_name)
 	ipc-mq create "$q"
 	printf 'one\n\n\nfour\nlast' | ipc-mq send "$q"
-	[ "$(statf depth "$q")" = 5 ]
-	[ "$(statf bytes "$q")" = 11 ]
+	[ "$(statf msgs "$q")" = 5 ]
+	[ "$(statf usedbytes "$q")" = 11 ]
 	run --separate-stderr ipc-mq recv --nowait "$q"
 	assert_success
 	[ "$output" = "$(printf 'one\n\n\nfour\nlast')" ]
 	[ -z "$stderr" ]
-	[ "$(statf depth "$q")" = 0 ]
+	[ "$(statf msgs "$q")" = 0 ]
 	rmq "$q"
 }
 
@@ -145,7 +145,7 @@ is_sleeping() {
 	q=$(uniq_name)
 	ipc-mq create "$q"
 	printf 'a\nb\0\0c\n\n\0' | ipc-mq send -0 "$q"
-	[ "$(statf depth "$q")" = 3 ]
+	[ "$(statf msgs "$q")" = 3 ]
 	ipc-mq recv -0 --nowait "$q" >out
 	printf 'a\nb\0\0c\n\n\0' >want
 	cmp out want
@@ -160,7 +160,7 @@ is_sleeping() {
 	timeout 60 ipc-mq recv --raw "$q" >out
 	wait $!
 	cmp in out
-	[ "$(statf depth "$q")" = 0 ]
+	[ "$(statf msgs "$q")" = 0 ]
 	rmq "$q"
 }
 
@@ -169,7 +169,7 @@ is_sleeping() {
 	ipc-mq create "$q"
 	printf '\0ipckit-eof\n' >in
 	ipc-mq send --raw "$q" <in
-	[ "$(statf depth "$q")" = 2 ]
+	[ "$(statf msgs "$q")" = 2 ]
 	run -0 bash -c "ipc-mq recv --raw --nowait $q >out"
 	cmp in out
 	rmq "$q"
@@ -179,12 +179,12 @@ is_sleeping() {
 	q=$(uniq_name)
 	ipc-mq create "$q"
 	for i in 1 2 3; do ipc-mq send --eof "$q" </dev/null; done
-	[ "$(statf depth "$q")" = 3 ]
+	[ "$(statf msgs "$q")" = 3 ]
 	for left in 2 1 0; do
 		run --separate-stderr timeout 20 ipc-mq recv "$q"
 		assert_success
 		assert_output ''
-		[ "$(statf depth "$q")" = "$left" ]
+		[ "$(statf msgs "$q")" = "$left" ]
 	done
 	run -124 ipc-mq recv --nowait "$q"
 	rmq "$q"
@@ -247,7 +247,7 @@ EOF
 
 # ---- limits of the queue ----------------------------------------------------
 
-@test "a record over msgsize: status 1 naming both sizes, the records before it stay sent" {
+@test "case 13: a record over msgsize: status 1 naming both sizes, the records before it stay sent" {
 	q=$(uniq_name)
 	ipc-mq create --msg-size 100 "$q"
 	run --separate-stderr bash -c "{ echo a; echo b; head -c 300 /dev/zero | tr '\\0' x; echo; echo c; } | ipc-mq send $q"
@@ -259,17 +259,17 @@ EOF
 	rmq "$q"
 }
 
-@test "SysV: a record over kernel.msgmax or the queue's msg_qbytes: status 1 naming both sizes" {
+@test "case 13: SysV: a record over kernel.msgmax or the queue's msg_qbytes: status 1 naming both sizes" {
 	k=$(uniq_key)
 	max=$(cat /proc/sys/kernel/msgmax)
 	ipc-mq create --sysv "$k"
 	run --separate-stderr bash -c "{ echo a; head -c $((max + 1)) /dev/zero | tr '\\0' x; echo; } | ipc-mq send --sysv $k"
 	assert_failure 1
 	[[ $stderr == *"message of $((max + 1)) bytes exceeds kernel.msgmax = $max"* ]]
-	[ "$(statf depth --sysv "$k")" = 1 ]
+	[ "$(statf msgs --sysv "$k")" = 1 ]
 	rmq --sysv "$k"
 	ipc-mq create --sysv --max-bytes 100 "$k"
-	[ "$(statf qbytes --sysv "$k")" = 100 ]
+	[ "$(statf maxbytes --sysv "$k")" = 100 ]
 	run --separate-stderr bash -c "{ echo a; head -c 200 /dev/zero | tr '\\0' x; echo; } | ipc-mq send --sysv $k"
 	assert_failure 1
 	[[ $stderr == *"message of 200 bytes exceeds the queue's msg_qbytes 100"* ]]
@@ -278,7 +278,7 @@ EOF
 	rmq --sysv "$k"
 }
 
-@test "full queue: --timeout and --nowait end in 124 with whole messages only" {
+@test "case 14: full queue: --timeout and --nowait end in 124 with whole messages only" {
 	q=$(uniq_name)
 	ipc-mq create --max-msgs 2 "$q"
 	t0=$(date +%s%N)
@@ -294,7 +294,7 @@ EOF
 	rmq "$q"
 }
 
-@test "SysV full queue: --timeout and --nowait end in 124 with whole messages only" {
+@test "case 14: SysV full queue: --timeout and --nowait end in 124 with whole messages only" {
 	k=$(uniq_key)
 	ipc-mq create --sysv --max-bytes 10 "$k"
 	run --separate-stderr bash -c "printf 'aaaa\nbbbb\ncccc\n' | ipc-mq send --sysv --timeout 0.3 $k"
@@ -302,9 +302,9 @@ EOF
 	[[ $stderr == *"2 records sent"* ]]
 	# 8 of 10 bytes used: a 4-byte message does not fit, a 2-byte one does
 	run -124 bash -c "echo xxxx | ipc-mq send --sysv --nowait $k"
-	[ "$(statf bytes --sysv "$k")" = 8 ]
+	[ "$(statf usedbytes --sysv "$k")" = 8 ]
 	echo yy | ipc-mq send --sysv --nowait "$k"
-	[ "$(statf depth --sysv "$k")" = 3 ]
+	[ "$(statf msgs --sysv "$k")" = 3 ]
 	run ipc-mq recv --sysv --nowait "$k"
 	assert_output "$(printf 'aaaa\nbbbb\nyy')"
 	rmq --sysv "$k"
@@ -316,7 +316,7 @@ EOF
 	seq 3 | ipc-mq send --eof "$q" &
 	pid=$!
 	wait_for 100 is_sleeping "$pid"
-	[ "$(statf depth "$q")" = 1 ]
+	[ "$(statf msgs "$q")" = 1 ]
 	run timeout 30 ipc-mq recv "$q"
 	assert_success
 	assert_output "$(printf '1\n2\n3')"
@@ -392,10 +392,10 @@ sys.stdout.write(str(got == open("in", "rb").read()))'
 	seq 5 | ipc-mq send "$q"
 	run ipc-mq recv --count 1 "$q"
 	assert_output 1
-	[ "$(statf depth "$q")" = 4 ]
+	[ "$(statf msgs "$q")" = 4 ]
 	run ipc-mq recv -n 3 "$q"
 	assert_output "$(printf '2\n3\n4')"
-	[ "$(statf depth "$q")" = 1 ]
+	[ "$(statf msgs "$q")" = 1 ]
 	rmq "$q"
 }
 
@@ -442,16 +442,16 @@ sys.stdout.write(str(got == open("in", "rb").read()))'
 	q=$(uniq_name)
 	umask 000
 	seq 2 | ipc-mq send --create --mode 0640 --max-msgs 4 --msg-size 64 "$q"
-	[ "$(statf mode "$q")" = 0640 ]
-	[ "$(statf maxmsg "$q")" = 4 ]
+	[ "$(statf perms "$q")" = 0640 ]
+	[ "$(statf maxmsgs "$q")" = 4 ]
 	[ "$(statf msgsize "$q")" = 64 ]
 	echo 3 | ipc-mq send -c "$q"
-	[ "$(statf depth "$q")" = 3 ]
+	[ "$(statf msgs "$q")" = 3 ]
 	k=$(uniq_key)
 	echo a | ipc-mq send --sysv --create --max-bytes 500 "$k"
 	echo b | ipc-mq send --sysv --create "$k"
-	[ "$(statf qbytes --sysv "$k")" = 500 ]
-	[ "$(statf mode --sysv "$k")" = 0600 ]
+	[ "$(statf maxbytes --sysv "$k")" = 500 ]
+	[ "$(statf perms --sysv "$k")" = 0600 ]
 	run ipc-mq recv --sysv --nowait "$k"
 	assert_output "$(printf 'a\nb')"
 	rmq "$q"
@@ -500,7 +500,7 @@ sys.stdout.write(str(got == open("in", "rb").read()))'
 	wait
 	cat done.* | sort >all
 	{ seq 300; echo; } | sort | cmp - all
-	[ "$(statf depth "$q")" = 0 ]
+	[ "$(statf msgs "$q")" = 0 ]
 	rmq "$q"
 }
 
@@ -526,7 +526,7 @@ sys.stdout.write(str(got == open("in", "rb").read()))'
 
 # ---- removal, signals, closed stdout -----------------------------------------
 
-@test "queue removed under a waiting recv (ipcrm, ipc-mq rm): status 1 'queue removed'" {
+@test "case 15: queue removed under a waiting recv (ipcrm, ipc-mq rm): status 1 'queue removed'" {
 	k=$(uniq_key)
 	ipc-mq create --sysv "$k"
 	ipc-mq recv -v --sysv "$k" >out 2>err &
@@ -553,13 +553,13 @@ sys.stdout.write(str(got == open("in", "rb").read()))'
 	grep -q "ipc-mq: recv $q: queue removed" err
 }
 
-@test "queue removed under a send waiting for room: status 1 'queue removed'" {
+@test "case 15: queue removed under a send waiting for room: status 1 'queue removed'" {
 	k=$(uniq_key)
 	ipc-mq create --sysv --max-bytes 4 "$k"
 	printf 'aaaa\nbbbb\n' | ipc-mq send --sysv "$k" 2>err &
 	pid=$!
 	wait_for 100 is_sleeping "$pid"
-	wait_for 50 [ "$(statf depth --sysv "$k")" = 1 ]
+	wait_for 50 [ "$(statf msgs --sysv "$k")" = 1 ]
 	ipc-mq rm --sysv "$k"
 	st=0
 	wait "$pid" || st=$?
@@ -658,7 +658,7 @@ sys.stdout.write(str(got == open("in", "rb").read()))'
 	rmq "$q"
 }
 
-@test "recv | head -c1: the message taken but not written goes back; status 141, quiet" {
+@test "recv | head -c1: a record partly read counts as written, nothing more is taken; 141, quiet" {
 	local ign
 	for ign in "" "trap '' PIPE;"; do
 		q=$(uniq_name)
@@ -689,7 +689,7 @@ os.dup2(w, 1)
 os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 }
 
-@test "stdout gone: every message taken is given back, in order, with its priority; 141" {
+@test "stdout gone before recv takes anything: nothing is taken, order kept; 141, quiet" {
 	q=$(uniq_name)
 	ipc-mq create "$q"
 	printf 'a\nb\n' | ipc-mq send --priority 3 "$q"
@@ -697,18 +697,11 @@ os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 	run --separate-stderr closed_stdout recv "$q"
 	assert_failure 141
 	[ -z "$stderr" ]
-	[ "$(statf depth "$q")" = 5 ]
-	run --separate-stderr closed_stdout recv --nowait --json "$q"
+	run --separate-stderr closed_stdout recv --batch --nowait --json "$q"
 	assert_failure 141
+	[ -z "$stderr" ]
 	run ipc-mq recv --nowait --priority "$q"
 	assert_output "$(printf '3\ta\n3\tb\n0\tc\n0\t\n0\td')"
-	# an end-of-stream marker taken behind them goes back too
-	printf 'e\nf\n' | ipc-mq send --eof "$q"
-	run -141 closed_stdout recv "$q"
-	[ "$(statf depth "$q")" = 3 ]
-	run timeout 20 ipc-mq recv "$q"
-	assert_success
-	assert_output "$(printf 'e\nf')"
 	k=$(uniq_key)
 	ipc-mq create --sysv "$k"
 	printf 'x\ny\n' | ipc-mq send --sysv --type 2 "$k"
@@ -716,7 +709,32 @@ os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 	assert_failure 141
 	[ -z "$stderr" ]
 	run ipc-mq recv --sysv --nowait --priority "$k"
-	assert_output "$(printf '2\ty\n2\tx')"
+	assert_output "$(printf '2\tx\n2\ty')"
+	rmq "$q"
+	rmq --sysv "$k"
+}
+
+@test "a write error (/dev/full): every message taken is given back, in order, with its priority, the marker last" {
+	q=$(uniq_name)
+	ipc-mq create "$q"
+	printf 'a\nb\n' | ipc-mq send --priority 3 "$q"
+	printf 'c\n\nd\n' | ipc-mq send --eof "$q"
+	run --separate-stderr bash -c "ipc-mq recv $q >/dev/full"
+	assert_failure 1
+	[ "$stderr" = "ipc-mq: recv $q: write error on stdout (6 messages given back): No space left on device" ]
+	[ "$(statf msgs "$q")" = 6 ]
+	run timeout 20 ipc-mq recv --priority "$q"
+	assert_success
+	assert_output "$(printf '3\ta\n3\tb\n0\tc\n0\t\n0\td')"
+	k=$(uniq_key)
+	ipc-mq create --sysv "$k"
+	printf 'x\ny\n' | ipc-mq send --sysv --type 2 "$k"
+	echo z | ipc-mq send --sysv --type 5 "$k"
+	run --separate-stderr bash -c "ipc-mq recv --sysv --nowait $k >/dev/full"
+	assert_failure 1
+	[[ $stderr == *"(3 messages given back)"* ]]
+	run ipc-mq recv --sysv --nowait --priority "$k"
+	assert_output "$(printf '2\tx\n2\ty\n5\tz')"
 	rmq "$q"
 	rmq --sysv "$k"
 }
@@ -736,7 +754,7 @@ os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 	rmq --sysv "$k"
 }
 
-@test "SysV recv | head -c1: given back with its type" {
+@test "SysV recv | head -c1: a later message stays queued with its type" {
 	k=$(uniq_key)
 	ipc-mq create --sysv "$k"
 	echo first | ipc-mq send --sysv "$k"
@@ -757,13 +775,342 @@ os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 	run --separate-stderr bash -c "ipc-mq send $q <&-"
 	assert_failure 1
 	[[ $stderr == "ipc-mq: send $q: read error on stdin"* ]]
-	[ "$(statf depth "$q")" = 0 ]
+	[ "$(statf msgs "$q")" = 0 ]
 	echo kept | ipc-mq send "$q"
 	run --separate-stderr bash -c "ipc-mq recv --nowait $q >&-"
 	assert_failure 1
-	[[ $stderr == "ipc-mq: recv $q: write error on stdout"*"1 messages given back"* ]]
+	[[ $stderr == "ipc-mq: recv $q: write error on stdout"*"1 message given back"* ]]
 	run ipc-mq recv --nowait "$q"
 	assert_output kept
+	rmq "$q"
+}
+
+# ---- recv into a pipe: paced; nothing lost, nothing torn --------------------------
+
+@test "recv into a pipe is paced: 'recv | head -n 1' takes one message, the rest stay queued" {
+	q=$(uniq_name)
+	k=$(uniq_key)
+	ipc-mq create "$q"
+	ipc-mq create --sysv "$k"
+	seq 5 | ipc-mq send "$q"
+	seq 5 | ipc-mq send --sysv "$k"
+	for flav in "$q" "--sysv $k"; do
+		# shellcheck disable=SC2086
+		run timeout 20 bash -c "ipc-mq recv $flav | head -n 1; echo \${PIPESTATUS[0]}"
+		assert_output "$(printf '1\n141')"
+		# shellcheck disable=SC2086
+		run bash -c "ipc-mq recv --nowait $flav >left; sort -n left"
+		assert_output "$(printf '2\n3\n4\n5')"
+	done
+	# --batch takes what the pipe holds, for consumers that read all
+	seq 5 | ipc-mq send "$q"
+	run timeout 20 bash -c "ipc-mq recv --batch --nowait $q | wc -l"
+	assert_output 5
+	rmq "$q"
+	rmq --sysv "$k"
+}
+
+@test "'recv | head -n 1' against a busy producer loses nothing (both flavours)" {
+	q=$(uniq_name)
+	k=$(uniq_key)
+	ipc-mq create --max-msgs 10 "$q"
+	ipc-mq create --sysv "$k"
+	for flav in "$q" "--sysv $k"; do
+		# shellcheck disable=SC2086
+		seq 3000 | timeout 60 ipc-mq send $flav &
+		sp=$!
+		# shellcheck disable=SC2086
+		wait_for 100 [ "$(statf msgs $flav)" -gt 5 ]
+		# shellcheck disable=SC2086
+		timeout 30 ipc-mq recv $flav | head -n 1 >first
+		# shellcheck disable=SC2086
+		timeout 60 ipc-mq recv --batch --timeout 2 $flav >rest
+		wait "$sp"
+		[ "$(wc -l <first)" -eq 1 ]
+		sort -n first rest >all
+		seq 3000 | cmp - all
+	done
+	rmq "$q"
+	rmq --sysv "$k"
+}
+
+@test "'while read' workers share the jobs, one at a time" {
+	q=$(uniq_name)
+	ipc-mq create "$q"
+	for w in 1 2; do
+		timeout 60 ipc-mq recv "$q" | while read -r j; do
+			echo "$j" >>"done.$w"
+			sleep 0.3
+		done &
+	done
+	wait_for 100 [ "$(pgrep -c -f "^ipc-mq recv $q$")" -eq 2 ]
+	sleep 0.3
+	printf 'j%s\n' 1 2 3 4 5 6 | ipc-mq send --eof "$q"
+	ipc-mq send --eof "$q" </dev/null
+	wait
+	sort done.1 done.2 | cmp - <(printf 'j%s\n' 1 2 3 4 5 6)
+	echo "worker 1: $(wc -l <done.1), worker 2: $(wc -l <done.2)"
+	[ "$(wc -l <done.1)" -ge 2 ]
+	[ "$(wc -l <done.2)" -ge 2 ]
+	rmq "$q"
+}
+
+@test "SIGTERM with a full, non-blocking stdout: every message taken is given back" {
+	k=$(uniq_key)
+	ipc-mq create --sysv "$k"
+	for mode in "" --batch; do
+		rm -f go out pid st
+		seq -f '%049.0f' 201 | ipc-mq send --sysv "$k"
+		# stdout: a one-page pipe, O_NONBLOCK, whose reader waits
+		{
+			"$PY" -c 'import fcntl, os, sys
+fcntl.fcntl(1, 1031, 4096)
+os.set_blocking(1, False)
+os.execvp("ipc-mq", sys.argv[1:])' ipc-mq recv --sysv $mode "$k" &
+			echo $! >pid
+			st=0
+			wait $! || st=$?
+			echo "$st" >st
+		} | { wait_for 300 test -e go; cat >out; } &
+		wait_for 100 test -s pid
+		wait_for 100 is_sleeping "$(cat pid)"
+		sleep 0.3
+		kill -TERM "$(cat pid)"
+		wait_for 100 test -s st
+		touch go
+		wait
+		[ "$(cat st)" -eq 143 ]
+		ipc-mq recv --sysv --nowait "$k" >left
+		sort out left | cmp - <(seq -f '%049.0f' 201)
+	done
+	rmq --sysv "$k"
+}
+
+@test "SysV: a message longer than kernel.msgmax was at open is received whole (no overflow)" {
+	k=$(uniq_key)
+	head -c 300000 /dev/zero | tr '\0' x >in
+	for fmt in "" --json; do
+		# a private IPC namespace: kernel.msgmax and msgmnb are its own
+		run unshare -i bash -c "
+			echo 1024 >/proc/sys/kernel/msgmax
+			echo 1048576 >/proc/sys/kernel/msgmnb
+			ipc-mq create --sysv $k
+			ipc-mq recv --sysv $fmt --count 1 $k >out &
+			sleep 0.5
+			echo 1048576 >/proc/sys/kernel/msgmax
+			ipc-mq send --sysv $k <in
+			wait \$!"
+		assert_success
+		if [ -n "$fmt" ]; then
+			run "$PY" -c 'import json; print(len(json.load(open("out"))["data"]))'
+			assert_output 300000
+		else
+			cat in | cmp - <(head -c 300000 out)
+			[ "$(wc -c <out)" -eq 300001 ]
+		fi
+	done
+}
+
+@test "a record over the 64 MiB reader limit is reported with its real size" {
+	q=$(uniq_name)
+	ipc-mq create "$q"
+	run --separate-stderr bash -c "{ echo a; head -c $((65 * 1024 * 1024 + 3)) /dev/zero | tr '\\0' x; echo; echo b; } | ipc-mq send $q"
+	assert_failure 1
+	[ "$stderr" = "ipc-mq: send $q: message of $((65 * 1024 * 1024 + 3)) bytes exceeds the queue's msgsize 8192 (record 2; 1 before it sent)" ]
+	[ "$(statf msgs "$q")" = 1 ]
+	rmq "$q"
+}
+
+@test "a full disk: the record cut short is taken back from the file and given back whole; the count is exact" {
+	k=$(uniq_key)
+	ipc-mq create --sysv "$k"
+	seq -f '%0299.0f' 40 | ipc-mq send --sysv "$k"
+	# a 4 KiB file system: 13 records and 196 bytes of the 14th fit
+	run --separate-stderr unshare -m bash -c "mkdir small && mount -t tmpfs -o size=4k tmpfs small &&
+		ipc-mq recv --sysv --nowait $k >small/out; st=\$?; cp small/out out; exit \$st"
+	assert_failure 1
+	[ "$stderr" = "ipc-mq: recv $k: write error on stdout (27 messages given back): No space left on device" ]
+	[ "$(wc -c <out)" -eq 3900 ]
+	ipc-mq recv --sysv --nowait "$k" >left
+	cat out left | cmp - <(seq -f '%0299.0f' 40)
+	rmq --sysv "$k"
+}
+
+@test "a reader that goes mid-record: a record it never saw goes back whole, one it saw part of is lost and counted" {
+	k=$(uniq_key)
+	ipc-mq create --sysv "$k"
+	big=$(head -c 8000 /dev/zero | tr '\0' b)
+	# the reader leaves without reading: the record comes back whole
+	printf '%s\n' "$big" | ipc-mq send --sysv "$k"
+	run bash -c "ipc-mq recv --sysv $k 2>err | { sleep 0.5; exec 0<&-; }; echo \${PIPESTATUS[0]}"
+	assert_output 141
+	[ ! -s err ]
+	[ "$(statf msgs --sysv "$k")" = 1 ]
+	# it reads 100 bytes of it: written in part, seen in part: lost, said
+	run --separate-stderr bash -c "ipc-mq recv --sysv $k | { sleep 0.5; head -c 100 >/dev/null; }"
+	[[ $stderr == *"recv $k: a record was cut short on stdout (4096 of 8001 bytes written): lost"* ]]
+	[ "$(statf msgs --sysv "$k")" = 0 ]
+	rmq --sysv "$k"
+}
+
+# ---- recv --exec: a worker pool ------------------------------------------------------
+
+@test "recv --exec: the record on the command's stdin, its priority and try in the environment" {
+	q=$(uniq_name)
+	k=$(uniq_key)
+	ipc-mq create "$q"
+	ipc-mq create --sysv "$k"
+	printf 'one\n\ntwo words\n' | ipc-mq send --priority 7 --eof "$q"
+	run --separate-stderr ipc-mq recv --exec 'printf "%s|%s|%s|%s\n" "$(od -An -c | tr -s " ")" "$IPC_MQ_PRIORITY" "$IPC_MQ_TRY" "$IPC_MQ_QUEUE"' "$q"
+	assert_success
+	assert_line --index 0 " o n e \\n|7|1|/$q"
+	assert_line --index 1 " \\n|7|1|/$q"
+	assert_line --index 2 " t w o w o r d s \\n|7|1|/$q"
+	printf 'a\0b' | ipc-mq send --sysv --type 3 -0 --eof "$k"
+	run --separate-stderr ipc-mq recv --sysv -0 --exec 'od -An -c | tr -s " "; echo "$IPC_MQ_TYPE $IPC_MQ_QUEUE"' "$k"
+	assert_success
+	assert_output "$(printf ' a \\0\n3 %s\n b \\0\n3 %s' "$k" "$k")"
+	rmq "$q"
+	rmq --sysv "$k"
+}
+
+@test "recv --exec: a failed command's message goes back and is tried again, then dropped or dead-lettered" {
+	q=$(uniq_name)
+	ipc-mq create "$q"
+	ipc-mq create "$q.dead"
+	# "flaky" fails on its first try only; "bad" always
+	printf 'ok\nflaky\nbad\n' | ipc-mq send --priority 2 "$q"
+	run --separate-stderr ipc-mq recv -v --nowait --max-tries 2 --exec '
+		read -r m; echo "$m $IPC_MQ_TRY" >>ran
+		case $m in bad) exit 3 ;; flaky) [ "$IPC_MQ_TRY" -gt 1 ] ;; esac' "$q"
+	assert_failure 1
+	run sort ran
+	assert_output "$(printf 'bad 1\nbad 2\nflaky 1\nflaky 2\nok 1')"
+	[[ $stderr == *"message dropped after 2 tries (last status 3): bad"* ]]
+	[[ $stderr == *"5 messages taken: 2 done, 2 failed and given back, 0 given back unfinished, 1 dropped, 0 dead-lettered, 0 lost"* ]]
+	[ "$(statf msgs "$q")" = 0 ]
+	# --dead-letter: moved there with its priority; status 1 says so
+	echo bad | ipc-mq send --priority 4 "$q"
+	run --separate-stderr ipc-mq recv --nowait --max-tries 1 --dead-letter "$q.dead" --exec 'exit 1' "$q"
+	assert_failure 1
+	[[ $stderr == *"moved to the dead-letter queue $q.dead after 1 try (last status 1): bad"* ]]
+	run ipc-mq recv --nowait --priority "$q.dead"
+	assert_output "$(printf '4\tbad')"
+	run -1 ipc-mq recv --nowait --dead-letter "$q.missing" --exec true "$q"
+	run -2 ipc-mq recv --nowait --dead-letter "$q" --exec true "$q"
+	rmq "$q"
+	rmq "$q.dead"
+}
+
+@test "recv --exec --jobs: commands run at once; the marker ends it once they are done, after retries" {
+	q=$(uniq_name)
+	ipc-mq create "$q"
+	for i in 1 2 3 4; do echo "$i"; done | ipc-mq send --eof "$q"
+	t0=$(date +%s%N)
+	run --separate-stderr timeout 30 ipc-mq recv --jobs 4 --exec 'read -r m; sleep 1; echo "$m"' "$q"
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	assert_success
+	run sort <<<"$output"
+	assert_output "$(printf '1\n2\n3\n4')"
+	echo "4 jobs of 1 s: $ms ms"
+	[ "$ms" -lt 3500 ]
+	# one worker, a job that fails once: it went back behind the marker,
+	# so the marker goes back behind it and the job still runs
+	rm -f seen
+	printf 'a\nb\n' | ipc-mq send --eof "$q"
+	run --separate-stderr timeout 30 ipc-mq recv --exec 'read -r m; if [ "$m" = a ] && [ ! -e seen ]; then touch seen; exit 1; fi; echo "$m"' "$q"
+	assert_success
+	assert_output "$(printf 'b\na')"
+	[ "$(statf msgs "$q")" = 0 ]
+	run -124 ipc-mq recv --nowait --exec true "$q"
+	rmq "$q"
+}
+
+@test "recv --exec and SIGTERM: the command gets it, its message goes back; 143" {
+	q=$(uniq_name)
+	k=$(uniq_key)
+	ipc-mq create "$q"
+	ipc-mq create --sysv "$k"
+	for flav in "$q" "--sysv $k"; do
+		# shellcheck disable=SC2086
+		echo job | ipc-mq send $flav
+		# shellcheck disable=SC2086
+		ipc-mq recv --exec 'exec sleep 60' $flav &
+		pid=$!
+		wait_for 100 pgrep -P "$pid" -x sleep
+		kill -TERM "$pid"
+		st=0
+		wait "$pid" || st=$?
+		[ "$st" -eq 143 ]
+		! pgrep -P "$pid" -x sleep
+		# shellcheck disable=SC2086
+		run ipc-mq recv --nowait $flav
+		assert_output job
+	done
+	rmq "$q"
+	rmq --sysv "$k"
+}
+
+@test "recv --exec, --batch, --create: usage errors" {
+	q=$(uniq_name)
+	run -2 ipc-mq recv --exec true --json "$q"
+	run -2 ipc-mq recv --exec true --batch "$q"
+	run -2 ipc-mq recv --exec true --priority "$q"
+	run -2 ipc-mq recv --jobs 2 "$q"
+	run -2 ipc-mq recv --max-tries 2 "$q"
+	run -2 ipc-mq recv --dead-letter x "$q"
+	run -2 ipc-mq recv --exec true --jobs 0 "$q"
+	run -2 ipc-mq recv --drain --timeout 1 "$q"
+	run -2 ipc-mq recv --max-msgs 4 "$q"
+	run -2 ipc-mq recv --create --max-bytes 4K "$q"
+	run -1 ipc-mq stat "$q"
+}
+
+@test "recv --create: a receiver may start before the sender makes the queue" {
+	q=$(uniq_name)
+	randfile in 64
+	ipc-mq recv --create --mode 0640 --msg-size 4K --raw "$q" >out &
+	rpid=$!
+	ipc-mq send --create --mode 0640 --msg-size 4K --raw --eof "$q" <in
+	wait "$rpid"
+	cmp in out
+	[ "$(statf perms "$q")" = 0640 ]
+	[ "$(statf msgsize "$q")" = 4096 ]
+	rmq "$q"
+}
+
+@test "POSIX stat: ls --json's keys, ISO 8601 times, valid JSON" {
+	q=$(uniq_name)
+	ipc-mq create --max-msgs 4 "$q"
+	printf 'ab\nc\n' | ipc-mq send "$q"
+	run ipc-mq stat "$q"
+	assert_line "flavour    posix"
+	assert_line "msgs       2"
+	assert_line "usedbytes  3"
+	assert_line "maxmsgs    4"
+	assert_line "perms      0600"
+	assert_line --regexp '^ctime +[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2}$'
+	run "$PY" -c '
+import json, sys
+o = json.loads(sys.stdin.read())
+print(sorted(o), o["name"], o["msgs"], o["usedbytes"], type(o["ctime"]).__name__)' < <(ipc-mq stat --json "$q")
+	assert_output "['ctime', 'flavour', 'gid', 'group', 'maxmsgs', 'msgs', 'msgsize', 'name', 'owner', 'perms', 'uid', 'usedbytes'] /$q 2 3 int"
+	rmq "$q"
+}
+
+@test "valgrind: recv paced into a pipe, --exec with retries" {
+	vg_setup
+	q=$(uniq_name)
+	ipc-mq create "$q"
+	seq 3 | ipc-mq send "$q"
+	run bash -c "vg ipc-mq recv $q | head -n 1; echo \${PIPESTATUS[0]}"
+	assert_output "$(printf '1\n141')"
+	run bash -c "vg ipc-mq recv --json --nowait $q | cat"
+	assert_success
+	assert_line --index 1 '{"data":"3","priority":0}'
+	printf '3\nx\n' | ipc-mq send --eof "$q"
+	run vg ipc-mq recv --jobs 2 --max-tries 2 --exec 'read -r m; [ "$m" != 3 ]' "$q"
+	assert_failure 1
 	rmq "$q"
 }
 
@@ -777,8 +1124,8 @@ os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 	echo via-dec | ipc-mq send --sysv "$dec"
 	echo via-oct | ipc-mq send --sysv "$oct"
 	run ipc-mq stat --sysv "$oct"
-	assert_line "key       $(printf '0x%08x' "$k")"
-	assert_line "depth     2"
+	assert_line "key        $(printf '0x%08x' "$k")"
+	assert_line "msgs       2"
 	run ipc-mq recv --sysv --nowait "$k"
 	assert_output "$(printf 'via-dec\nvia-oct')"
 	rmq --sysv "$k"
@@ -792,8 +1139,8 @@ os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 	assert_success
 	[[ $stderr == *"key $want (ftok of keyfile, proj 1)"* ]]
 	run ipc-mq stat --sysv keyfile
-	assert_line "key       $want"
-	assert_line "file      keyfile"
+	assert_line "key        $want"
+	assert_line "file       keyfile"
 	run ipc-mq stat --sysv --json keyfile
 	assert_output --partial "\"key\":\"$want\""
 	ipcs -q | grep -q "^$want "
@@ -807,8 +1154,8 @@ os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 	id=$(ipcmk -Q | awk '{ print $NF }')
 	seq 3 | ipc-mq send --sysv "id:$id"
 	run ipc-mq stat --sysv "id:$id"
-	assert_line "id        $id"
-	assert_line "depth     3"
+	assert_line "id         $id"
+	assert_line "msgs       3"
 	run ipc-mq recv --sysv --nowait "id:$id"
 	assert_output "$(printf '1\n2\n3')"
 	ipcrm -q "$id"
@@ -831,29 +1178,33 @@ os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 	ipcrm -q "${id#id:}"
 }
 
-@test "SysV stat: depth, bytes, pids and times, and valid JSON" {
+@test "SysV stat: messages, bytes, pids and times with ls --json's keys, valid JSON" {
 	k=$(uniq_key)
 	ipc-mq create --sysv "$k"
 	printf 'abc\nde\n' | ipc-mq send --sysv "$k"
 	ipc-mq recv --sysv --count 1 "$k" >/dev/null
 	run ipc-mq stat --sysv "$k"
-	assert_line "depth     1"
-	assert_line "bytes     2"
-	assert_line "qbytes    $(cat /proc/sys/kernel/msgmnb)"
+	assert_line "msgs       1"
+	assert_line "usedbytes  2"
+	assert_line "maxbytes   $(cat /proc/sys/kernel/msgmnb)"
+	assert_line "perms      0600"
 	assert_line --regexp '^lspid +[1-9][0-9]*$'
 	assert_line --regexp '^lrpid +[1-9][0-9]*$'
-	assert_line --regexp '^rtime +[0-9]{4}-'
+	# ISO 8601 with the UTC offset
+	assert_line --regexp '^recv +[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2}$'
+	assert_line --regexp '^owner +root \(0\)$'
 	run "$PY" -c '
 import json, sys
 o = json.loads(sys.stdin.read())
-print(o["depth"], o["bytes"], o["flavour"], o["mode"], o["key"] == sys.argv[1], type(o["lspid"]).__name__)' "$k" < <(ipc-mq stat --sysv --json "$k")
-	assert_output "1 2 sysv 0600 True int"
+print(o["msgs"], o["usedbytes"], o["flavour"], o["perms"], o["key"] == sys.argv[1],
+      type(o["lspid"]).__name__, o["owner"], o["uid"], o["cuid"], type(o["send"]).__name__)' "$k" < <(ipc-mq stat --sysv --json "$k")
+	assert_output "1 2 sysv 0600 True int root 0 0 int"
 	rmq --sysv "$k"
 }
 
 # ---- limits and permissions, as an unprivileged user ------------------------------
 
-@test "limits as nobody: msg_max, msgsize_max, RLIMIT_MSGQUEUE, msgmnb are named" {
+@test "case 16: limits as nobody: msg_max, msgsize_max, RLIMIT_MSGQUEUE, msgmnb are named" {
 	cd "$(nobody_dir)"
 	q=$(uniq_name)
 	k=$(uniq_key)
@@ -878,7 +1229,7 @@ print(o["depth"], o["bytes"], o["flavour"], o["mode"], o["key"] == sys.argv[1], 
 	run -1 ipc-mq stat --sysv "$k"
 }
 
-@test "limits: fs.mqueue.queues_max is named (in a private IPC namespace)" {
+@test "case 16: limits: fs.mqueue.queues_max is named (in a private IPC namespace)" {
 	q=$(uniq_name)
 	run --separate-stderr unshare -i sh -c "echo 1 >/proc/sys/fs/mqueue/queues_max &&
 		runuser -u nobody -- ipc-mq create $q.a &&
@@ -926,4 +1277,28 @@ print(o["depth"], o["bytes"], o["flavour"], o["mode"], o["key"] == sys.argv[1], 
 	assert_line --partial -- --priority
 	assert_line --partial -- --eof
 	rmq "$q"
+}
+
+@test "bash completion: names with blanks and non-ASCII bytes complete whole; recv's new options" {
+	q=$(uniq_name)
+	ipc-mq create "$q x"
+	ipc-mq create "$q-$(printf '\303\251')"
+	run with_mqueue bash -c "source '$TOP/completions/bash/ipc-mq'
+		for w in '$q' '$q\\ ' '\"$q x' '$q-'; do
+			COMP_WORDS=(ipc-mq recv \"\$w\"); COMP_CWORD=2; _ipc_mq ipc-mq \"\$w\" recv
+			printf '%s|' \"\$w\" \"\${COMPREPLY[@]}\"; echo
+		done"
+	assert_success
+	assert_line --index 0 "$q|$(printf '%q' "$q x")|$(printf '%q' "$q-$(printf '\303\251')")|"
+	assert_line --index 1 "$q\\ |$(printf '%q' "$q x")|"
+	assert_line --index 2 "\"$q x|$(printf '%q' "$q x")|"
+	assert_line --index 3 "$q-|$(printf '%q' "$q-$(printf '\303\251')")|"
+	run bash -c "source '$TOP/completions/bash/ipc-mq'
+		COMP_WORDS=(ipc-mq recv --); COMP_CWORD=2; _ipc_mq ipc-mq -- recv
+		printf '%s\n' \"\${COMPREPLY[@]}\""
+	for o in --batch --exec --jobs --max-tries --dead-letter --create; do
+		assert_line -- "$o"
+	done
+	rmq "$q x"
+	rmq "$q-$(printf '\303\251')"
 }

@@ -2,12 +2,16 @@
 
 set -l verbs create send recv stat ls rm limits
 
+# ls --raw writes bytes that would break a field as \xHH: printf %b turns
+# them back, so names with blanks or non-ASCII bytes complete whole
 function __ipc_mq_queues
     if contains -- --sysv (commandline -opc)
-        ipc-mq ls --sysv --noheadings -o KEY 2>/dev/null
+        ipc-mq ls --sysv --noheadings --raw -o KEY 2>/dev/null
         __fish_complete_path (commandline -ct)
     else
-        ipc-mq ls --posix --noheadings -o NAME 2>/dev/null | string replace -r '^/' ''
+        for n in (ipc-mq ls --posix --noheadings --raw -o NAME 2>/dev/null)
+            printf '%b\n' $n | string replace -r '^/' ''
+        end
     end
 end
 
@@ -36,16 +40,16 @@ complete -c ipc-mq -n '__fish_seen_subcommand_from create send recv stat rm' -l 
 complete -c ipc-mq -n '__fish_seen_subcommand_from ls rm limits' -l posix -d 'POSIX queues only'
 
 # create and send --create
-complete -c ipc-mq -n '__fish_seen_subcommand_from create send' -l max-msgs -x -d 'Queue depth (POSIX)'
-complete -c ipc-mq -n '__fish_seen_subcommand_from create send' -l msg-size -x -a '64 1K 4K 8K 16K 64K' -d 'Largest message (POSIX)'
-complete -c ipc-mq -n '__fish_seen_subcommand_from create send' -l max-bytes -x -a '1K 4K 16K 64K 1M' -d 'Queue capacity in bytes (System V)'
-complete -c ipc-mq -n '__fish_seen_subcommand_from create send' -s m -l mode -x -a '0600 0640 0644 0660 0666' -d 'Octal permissions (default 0600)'
+complete -c ipc-mq -n '__fish_seen_subcommand_from create send recv' -l max-msgs -x -d 'Queue depth (POSIX)'
+complete -c ipc-mq -n '__fish_seen_subcommand_from create send recv' -l msg-size -x -a '64 1K 4K 8K 16K 64K' -d 'Largest message (POSIX)'
+complete -c ipc-mq -n '__fish_seen_subcommand_from create send recv' -l max-bytes -x -a '1K 4K 16K 64K 1M' -d 'Queue capacity in bytes (System V)'
+complete -c ipc-mq -n '__fish_seen_subcommand_from create send recv' -s m -l mode -x -a '0600 0640 0644 0660 0666' -d 'Octal permissions (default 0600)'
 
 # send
 complete -c ipc-mq -n '__fish_seen_subcommand_from send' -l priority -x -d 'Message priority 0-32767 (POSIX)'
 complete -c ipc-mq -n '__fish_seen_subcommand_from send recv' -l type -x -d 'Message type (System V)'
 complete -c ipc-mq -n '__fish_seen_subcommand_from send' -l eof -d 'Send an end-of-stream marker at the end'
-complete -c ipc-mq -n '__fish_seen_subcommand_from send' -s c -l create -d 'Create the queue if missing'
+complete -c ipc-mq -n '__fish_seen_subcommand_from send recv' -s c -l create -d 'Create the queue if missing'
 
 # send and recv
 complete -c ipc-mq -n '__fish_seen_subcommand_from send recv' -s t -l timeout -x -a '250ms 1s 10s 1m' -d 'Give up after DUR'
@@ -67,3 +71,8 @@ complete -c ipc-mq -n '__fish_seen_subcommand_from ls' -s o -l output -x -a 'FLA
 complete -c ipc-mq -n '__fish_seen_subcommand_from ls' -l noheadings -d 'No header line'
 complete -c ipc-mq -n '__fish_seen_subcommand_from rm' -l all -d 'Every queue the caller owns'
 complete -c ipc-mq -n '__fish_seen_subcommand_from rm' -l dry-run -d 'Only print'
+complete -c ipc-mq -n '__fish_seen_subcommand_from recv' -l batch -d 'Into a pipe, take as much as it holds'
+complete -c ipc-mq -n '__fish_seen_subcommand_from recv' -l exec -x -a '(__fish_complete_command)' -d 'Run a command per message, the record on its stdin'
+complete -c ipc-mq -n '__fish_seen_subcommand_from recv' -l jobs -x -d 'With --exec: commands at once'
+complete -c ipc-mq -n '__fish_seen_subcommand_from recv' -l max-tries -x -d 'With --exec: runs of a failing message'
+complete -c ipc-mq -n '__fish_seen_subcommand_from recv' -l dead-letter -x -a '(__ipc_mq_queues)' -d 'With --exec: where a message then goes'
