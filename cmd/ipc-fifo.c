@@ -5,8 +5,15 @@
  * Safety first: a PATH is checked with lstat(2), opened with O_NOFOLLOW
  * and checked again with fstat(2) against the same device and inode, so
  * a symbolic link is never followed and a regular file is never written
- * to.  FIFOs are made with the exact mode asked for (umask 0 around
- * mkfifo), and only a FIFO is ever unlinked.
+ * to.  FIFOs are made with the exact mode asked for (path_mkfifo), and
+ * only that very FIFO is ever unlinked (path_unlink_if: relative to its
+ * directory, no window between the check and the unlink).
+ *
+ * Waiting and signals follow lib/sig.c: waits are xpoll()s or blocking
+ * calls that return EINTR, and every copy loop looks at gotsig between
+ * two transfers; what was taken and not delivered is written once more
+ * or given back to stdin, then the signal is re-raised (ipc-fifo(1),
+ * EXIT STATUS).
  */
 #include <sys/ioctl.h>
 #include <sys/pidfd.h>
@@ -18,23 +25,20 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ipckit.h"
 
 enum {
-	OPT_ATOMIC = 256,
-	OPT_FOLLOW,
-	OPT_RM,
+	F_ATOMIC = 256,
+	F_FOLLOW,
+	F_RM,
 };
 
 #define COPYMAX		(1 << 20)	/* bytes per splice(2) or read(2) */
@@ -55,26 +59,6 @@ struct sent {
 
 static struct fifo fifo;		/* the one send or recv works on */
 
-static const char *
-ftype(mode_t m)
-{
-	if (S_ISREG(m))
-		return "regular file";
-	if (S_ISDIR(m))
-		return "directory";
-	if (S_ISLNK(m))
-		return "symbolic link";
-	if (S_ISSOCK(m))
-		return "socket";
-	if (S_ISCHR(m))
-		return "character device";
-	if (S_ISBLK(m))
-		return "block device";
-	if (S_ISFIFO(m))
-		return "FIFO";
-	return "unknown type";
-}
-
 /* a --mode a FIFO can take: permission bits only */
 static void
 echeck_mode(void)
@@ -84,49 +68,46 @@ echeck_mode(void)
 		    "0777)", (unsigned)opt.mode);
 }
 
-/* mkfifo with exactly this mode, whatever the umask */
-static int
-mkfifo_exact(const char *path, mode_t mode)
+/* errno as the whole message: "ipc-fifo: send PATH: No such file ..." */
+static void __attribute__((noreturn))
+eerrno(void)
 {
-	mode_t old;
-	int r, e;
-
-	old = umask(0);
-	r = mkfifo(path, mode);
-	e = errno;
-	umask(old);
-	errno = e;
-	return r;
+	eerrx(EXIT_FAIL, "%s", strerror(errno));
 }
 
-/* errno as the whole message: "ipc-fifo: rm PATH: No such file ..." */
-static void
-ewarnerrno(void)
-{
-	iwarnx("%s", strerror(errno));
-}
-
-/* poll(2) that cannot miss INT/TERM/HUP (lib epollsig); 0 when ms ran out */
-static int
-spoll(struct pollfd *p, nfds_t n, long long ms)
-{
-	int r;
-
-	if ((r = epollsig(p, n, ms)) == -1)
-		eerr(EXIT_FAIL, "poll");
-	return r;
-}
-
+/* --rm: that very FIFO, not whatever took its name meanwhile */
 static void
 rm_fifo(void *arg)
 {
 	const struct fifo *f = arg;
-	struct stat st;
 
-	/* only that FIFO: not whatever took its name meanwhile */
-	if (lstat(f->path, &st) == 0 && S_ISFIFO(st.st_mode) &&
-	    st.st_dev == f->dev && st.st_ino == f->ino)
-		(void)unlink(f->path);
+	if (path_unlink_if(f->path, S_IFIFO, f->dev, f->ino, NULL) == 0)
+		iverbose("removed");
+}
+
+/*
+ * A terminating signal came with n bytes at buf taken (from stdin, or from
+ * the FIFO) and not yet delivered to fd: write them once more (the kick
+ * of lib/sig.c cuts that short if it blocks), give back to stdin what is
+ * left where stdin can seek, else say how much was lost; then clean up
+ * (--rm) and re-raise.
+ */
+static void __attribute__((noreturn))
+estop(int fd, const char *buf, size_t n, int fromstdin)
+{
+	size_t done = 0;
+
+	if (n > 0)
+		(void)writeall_n(fd, buf, n, &done);
+	n -= done;
+	if (n > 0 && fromstdin && lseek(0, -(off_t)n, SEEK_CUR) != -1) {
+		iverbose("%zu bytes not sent given back to stdin", n);
+		n = 0;
+	}
+	if (n > 0)
+		iwarnx("stopped by a signal: %zu bytes taken from %s were not "
+		    "delivered", n, fromstdin ? "stdin" : "the FIFO");
+	eraise(gotsig);			/* callers come here with gotsig set */
 }
 
 /*
@@ -141,18 +122,16 @@ efifo_prepare(struct fifo *f, const char *path, int create, int rm)
 
 	f->path = path;
 	if (create) {
-		if (mkfifo_exact(path, opt.mode) == 0)
+		if (path_mkfifo(path, opt.mode) == 0)
 			f->made = 1;
 		else if (errno != EEXIST)
 			eerr(EXIT_FAIL, "mkfifo");
 	}
-	if (lstat(path, &st) == -1) {
-		ewarnerrno();
-		exit(EXIT_FAIL);
-	}
+	if (lstat(path, &st) == -1)
+		eerrno();
 	if (!S_ISFIFO(st.st_mode))
 		eerrx(EXIT_FAIL, "not a FIFO (%s), left untouched",
-		    ftype(st.st_mode));
+		    ftype_name(st.st_mode));
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	if (rm)
@@ -163,7 +142,8 @@ efifo_prepare(struct fifo *f, const char *path, int create, int rm)
 
 /*
  * open the FIFO checked by efifo_prepare: never through a symlink, and
- * only if it is still the same FIFO.  -1 with errno from open(2).
+ * only if it is still the same FIFO.  -1 with errno from open(2) (EINTR
+ * for a blocking open that a signal cut short).
  */
 static int
 efifo_open(const struct fifo *f, int flags)
@@ -183,7 +163,7 @@ efifo_open(const struct fifo *f, int flags)
 	if (!S_ISFIFO(st.st_mode) || st.st_dev != f->dev ||
 	    st.st_ino != f->ino)
 		eerrx(EXIT_FAIL, "replaced while being opened (now a %s): "
-		    "left untouched", ftype(st.st_mode));
+		    "left untouched", ftype_name(st.st_mode));
 	return fd;
 }
 
@@ -203,13 +183,13 @@ cmd_mk(int argc, char *argv[])
 	echeck_mode();
 	for (i = 0; i < argc; i++) {
 		setoperand(argv[i]);
-		if (mkfifo_exact(argv[i], opt.mode) == 0) {
+		if (path_mkfifo(argv[i], opt.mode) == 0) {
 			iverbose("created with mode %04o", (unsigned)opt.mode);
 			continue;
 		}
 		if (errno == EEXIST && lstat(argv[i], &st) == 0)
 			iwarnx("already exists (%s), left untouched",
-			    ftype(st.st_mode));
+			    ftype_name(st.st_mode));
 		else
 			iwarn("mkfifo");
 		status = EXIT_FAIL;
@@ -222,7 +202,7 @@ cmd_mk(int argc, char *argv[])
 static int
 cmd_rm(int argc, char *argv[])
 {
-	struct stat st;
+	mode_t found = 0;
 	int i, status = 0;
 
 	opt_begin(argc, argv, 0, NULL);
@@ -232,54 +212,23 @@ cmd_rm(int argc, char *argv[])
 	opt_operands(argc, 1, -1);
 	for (i = 0; i < argc; i++) {
 		setoperand(argv[i]);
-		if (lstat(argv[i], &st) == -1) {
-			ewarnerrno();
-			status = EXIT_FAIL;
-		} else if (!S_ISFIFO(st.st_mode)) {
-			iwarnx("not a FIFO (%s), left untouched",
-			    ftype(st.st_mode));
-			status = EXIT_FAIL;
-		} else if (unlink(argv[i]) == -1) {
-			iwarn("unlink");
-			status = EXIT_FAIL;
-		} else
+		/* the node checked is the node unlinked (path_unlink_if) */
+		if (path_unlink_if(argv[i], S_IFIFO, 0, 0, &found) == 0) {
 			iverbose("removed");
+			continue;
+		}
+		if (errno == EINVAL)
+			iwarnx("not a FIFO (%s), left untouched",
+			    ftype_name(found));
+		else
+			iwarnx("%s", strerror(errno));
+		status = EXIT_FAIL;
 	}
 	return status;
 }
 
 /* ---- send -------------------------------------------------------------- */
 
-/*
- * What stdin still holds, for the "not delivered" count: exact for a
- * regular file (size minus offset) and for a pipe whose writers are gone
- * (what is queued); otherwise what is queued now, a lower bound.
- */
-static uint64_t
-stdin_rest(int *exact)
-{
-	struct pollfd p = { .fd = 0, .events = POLLIN };
-	struct stat st;
-	off_t off;
-	int q;
-
-	*exact = 0;
-	if (fstat(0, &st) == -1)
-		return 0;
-	if (S_ISREG(st.st_mode)) {
-		if ((off = lseek(0, 0, SEEK_CUR)) == -1)
-			return 0;
-		*exact = 1;
-		return st.st_size > off ? (uint64_t)(st.st_size - off) : 0;
-	}
-	if (ioctl(0, FIONREAD, &q) == -1 || q < 0)
-		q = 0;
-	/* a pipe whose writers are gone holds exactly what is queued */
-	if (S_ISFIFO(st.st_mode) && poll(&p, 1, 0) == 1 &&
-	    (p.revents & POLLHUP))
-		*exact = 1;
-	return (uint64_t)q;
-}
 
 /*
  * The reader went away: say how much of the input it did not get.  Not
@@ -298,7 +247,7 @@ ereader_gone(int fd, const struct sent *s)
 	unread = q > 0 ? (uint64_t)q : 0;
 	if (unread > s->written)	/* another writer's bytes, not ours */
 		unread = s->written;
-	rest = stdin_rest(&exact);
+	rest = fd_rest(0, &exact);
 	lost = unread + s->pending + rest;
 	if (exact && lost == 0)
 		return;
@@ -311,7 +260,12 @@ ereader_gone(int fd, const struct sent *s)
 	    "its end");
 }
 
-/* wait for a reader: ENXIO from a non-blocking open means none yet */
+/*
+ * Wait for a reader: ENXIO from a non-blocking open means none yet.
+ * Without a bound, a blocking open waits (a signal cuts it short: EINTR,
+ * the kick closes the window before the call); with one, a non-blocking
+ * open is tried again every few ms.  -1 when the time is up.
+ */
 static int
 eopen_writer(const struct fifo *f)
 {
@@ -329,17 +283,19 @@ eopen_writer(const struct fifo *f)
 			iverbose("waiting for a reader");
 		if (opt.timeout < 0) {
 			/* no bound: let the kernel wake us when one comes */
-			echecksig();
-			while ((fd = efifo_open(f, O_WRONLY)) == -1) {
+			while (!gotsig &&
+			    (fd = efifo_open(f, O_WRONLY)) == -1)
 				if (errno != EINTR)
 					eerr(EXIT_FAIL, "open");
-				echecksig();
-			}
+			eonsig();
 			break;
 		}
 		if ((left = deadline_left(&d)) == 0)
 			return -1;
-		(void)spoll(NULL, 0, nap < left ? nap : left);
+		if (xpoll(NULL, 0, nap < left ? nap : left) == -1 &&
+		    errno != EINTR)
+			eerr(EXIT_FAIL, "ppoll");
+		eonsig();
 		nap = nap * 2 > NAPMAX ? NAPMAX : nap * 2;
 	}
 	if (set_nonblock(fd, 0) == -1)
@@ -348,15 +304,39 @@ eopen_writer(const struct fifo *f)
 	return fd;
 }
 
+/* read(2) of stdin that waits for a non-blocking one: > 0, 0 EOF, -1 EINTR */
+static ssize_t
+eread_stdin(char *buf, size_t n)
+{
+	ssize_t r;
+
+	for (;;) {
+		if ((r = read(0, buf, n)) >= 0)
+			return r;
+		if (errno == EINTR)
+			return -1;
+		if (errno != EAGAIN)
+			eerr(EXIT_FAIL, "read error on stdin");
+		if (waitfd(0, POLLIN, -1) == -1) {
+			if (errno == EINTR)
+				return -1;
+			eerr(EXIT_FAIL, "poll");
+		}
+	}
+}
+
 /* stdin into the FIFO, splice(2) where the kernel allows */
 static void
 send_stream(int fd, struct sent *s)
 {
 	char *buf = NULL;
 	int spliceok = 1;
-	ssize_t r, w, off;
+	size_t done;
+	ssize_t r;
 
 	for (;;) {
+		if (gotsig)
+			estop(fd, NULL, 0, 1);	/* splice holds nothing */
 		if (spliceok) {
 			r = splice(0, NULL, fd, NULL, COPYMAX, SPLICE_F_MOVE);
 			if (r > 0) {
@@ -365,10 +345,8 @@ send_stream(int fd, struct sent *s)
 			}
 			if (r == 0)
 				break;
-			if (errno == EINTR) {
-				echecksig();
+			if (errno == EINTR)
 				continue;
-			}
 			if (errno == EPIPE) {
 				ereader_gone(fd, s);
 				break;		/* all delivered after all */
@@ -380,34 +358,21 @@ send_stream(int fd, struct sent *s)
 		}
 		if (buf == NULL)
 			buf = ecalloc(1, COPYMAX);
-		r = read(0, buf, COPYMAX);
-		if (r == 0)
+		if ((r = eread_stdin(buf, COPYMAX)) == 0)
 			break;
-		if (r == -1) {
-			if (errno == EINTR)
-				echecksig();
-			else if (errno == EAGAIN) {
-				if (waitfd(0, POLLIN, -1) == -1)
-					eerr(EXIT_FAIL, "poll");
-			} else
-				eerr(EXIT_FAIL, "read error on stdin");
+		if (r < 0)
+			continue;
+		if (writeall_n(fd, buf, (size_t)r, &done) == 0) {
+			s->written += (uint64_t)r;
 			continue;
 		}
-		for (off = 0; off < r; off += w) {
-			if ((w = write(fd, buf + off, (size_t)(r - off))) > 0) {
-				s->written += (uint64_t)w;
-				continue;
-			}
-			w = 0;
-			if (errno == EINTR) {
-				echecksig();
-				continue;
-			}
-			s->pending = (uint64_t)(r - off);
-			if (errno == EPIPE)
-				ereader_gone(fd, s);
-			eerr(EXIT_FAIL, "write");
-		}
+		s->written += done;
+		if (errno == EINTR && gotsig)
+			estop(fd, buf + done, (size_t)r - done, 1);
+		s->pending = (uint64_t)r - done;
+		if (errno == EPIPE)
+			ereader_gone(fd, s);
+		eerr(EXIT_FAIL, "write");
 	}
 	free(buf);
 }
@@ -426,6 +391,33 @@ struct batch {
 	uint64_t	 nrec;		/* records taken so far */
 };
 
+/*
+ * A terminating signal with --atomic: the batch goes out whole or not at
+ * all (one write of at most PIPE_BUF, which the kick cuts short if it
+ * blocks); what was read and not sent, whole records, goes back to stdin
+ * where stdin can seek.
+ */
+static void __attribute__((noreturn))
+eatomic_stop(int fd, struct batch *b, struct sent *s, const struct recin *in,
+    size_t held)
+{
+	size_t back;
+
+	if (b->len > 0 && write(fd, b->buf, b->len) == (ssize_t)b->len) {
+		s->written += b->len;
+		b->len = b->fromin = 0;
+	}
+	back = b->fromin + held + (in->end - in->start);
+	if (back > 0 && lseek(0, -(off_t)back, SEEK_CUR) != -1) {
+		iverbose("%zu bytes not sent given back to stdin", back);
+		back = 0;
+	}
+	if (back > 0)
+		iwarnx("stopped by a signal: %zu bytes taken from stdin were "
+		    "not delivered", back);
+	eraise(gotsig);			/* callers come here with gotsig set */
+}
+
 /* held: bytes of stdin taken for a record that is not in the batch yet */
 static void
 batch_flush(int fd, struct batch *b, struct sent *s, const struct recin *in,
@@ -436,7 +428,8 @@ batch_flush(int fd, struct batch *b, struct sent *s, const struct recin *in,
 	if (b->len == 0)
 		return;
 	while ((w = write(fd, b->buf, b->len)) == -1 && errno == EINTR)
-		echecksig();
+		if (gotsig)
+			eatomic_stop(fd, b, s, in, held);
 	if (w == (ssize_t)b->len) {
 		s->written += (uint64_t)w;
 		b->len = b->fromin = 0;
@@ -450,6 +443,36 @@ batch_flush(int fd, struct batch *b, struct sent *s, const struct recin *in,
 	eerrx(EXIT_FAIL, "short write (%zd of %zu bytes)", w, b->len);
 }
 
+/* the next record, or -1 at the end of stdin */
+static ssize_t
+atomic_next(int fd, struct batch *b, struct sent *s, struct recin *in,
+    char **p)
+{
+	ssize_t n;
+	int e;
+
+	for (;;) {
+		if (gotsig)
+			eatomic_stop(fd, b, s, in, 0);
+		errno = 0;
+		if ((n = recin_next(in, p)) != -1)
+			return n;
+		if (errno == 0)
+			return -1;
+		if (errno == EINTR)
+			continue;
+		e = errno;
+		batch_flush(fd, b, s, in, 0);
+		if (e == E2BIG)
+			eerrx(EXIT_FAIL, "record %ju is longer than %u bytes, "
+			    "far over PIPE_BUF %d: not sent; %ju records sent "
+			    "before it", (uintmax_t)b->nrec + 1, REC_HARDMAX,
+			    PIPE_BUF, (uintmax_t)b->nrec);
+		errno = e;
+		eerr(EXIT_FAIL, "read error on stdin");
+	}
+}
+
 static void
 send_atomic(int fd, struct sent *s)
 {
@@ -458,25 +481,9 @@ send_atomic(int fd, struct sent *s)
 	ssize_t n;
 	char *p;
 	size_t hadsep;
-	int e;
 
 	recin_init(&in, 0, opt.sep, 0);
-	for (;;) {
-		errno = 0;
-		if ((n = recin_next(&in, &p)) == -1) {
-			if (errno == 0)
-				break;
-			e = errno;
-			batch_flush(fd, &b, s, &in, 0);
-			if (e == E2BIG)
-				eerrx(EXIT_FAIL, "record %ju is longer than %u "
-				    "bytes, far over PIPE_BUF %d: not sent; %ju "
-				    "records sent before it",
-				    (uintmax_t)b.nrec + 1, REC_HARDMAX,
-				    PIPE_BUF, (uintmax_t)b.nrec);
-			errno = e;
-			eerr(EXIT_FAIL, "read error on stdin");
-		}
+	while ((n = atomic_next(fd, &b, s, &in, &p)) != -1) {
 		/* a last record without its separator gets one */
 		hadsep = (size_t)(p - in.buf) + (size_t)n < in.end;
 		if ((size_t)n + 1 > PIPE_BUF) {
@@ -507,23 +514,22 @@ static int
 cmd_send(int argc, char *argv[])
 {
 	static const struct option lo[] = {
-		{ "atomic",	no_argument,	NULL, OPT_ATOMIC },
-		{ "rm",		no_argument,	NULL, OPT_RM },
+		{ "atomic",	no_argument,	NULL, F_ATOMIC },
+		{ "rm",		no_argument,	NULL, F_RM },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pollfd p;
 	struct sent s = { 0, 0 };
-	char dur[32];
 	int c, fd, atomic = 0, rm = 0;
 
 	opt_begin(argc, argv, OPT_TIMEOUT | OPT_NOWAIT | OPT_NULL | OPT_CREATE |
 	    OPT_MODE, lo);
 	while ((c = opt_next()) != -1)
 		switch (c) {
-		case OPT_ATOMIC:
+		case F_ATOMIC:
 			atomic = 1;
 			break;
-		case OPT_RM:
+		case F_RM:
 			rm = 1;
 			break;
 		}
@@ -537,13 +543,8 @@ cmd_send(int argc, char *argv[])
 	setoperand(argv[0]);
 
 	efifo_prepare(&fifo, argv[0], opt.create, rm);
-	if ((fd = eopen_writer(&fifo)) == -1) {
-		if (!opt.quiet)
-			iwarnx("no reader %s%s", opt.timeout == 0 ? "" :
-			    "came within ", opt.timeout == 0 ? "(--nowait)" :
-			    fmt_dur(dur, sizeof(dur), opt.timeout));
-		return EXIT_TIMEOUT;
-	}
+	if ((fd = eopen_writer(&fifo)) == -1)
+		return itimedout("no reader came");
 	if (atomic)
 		send_atomic(fd, &s);
 	else
@@ -562,9 +563,16 @@ cmd_send(int argc, char *argv[])
 
 /* ---- recv -------------------------------------------------------------- */
 
+struct recvopt {
+	const char	*path;
+	int		 follow;	/* --follow */
+	int		 rm;		/* --rm */
+};
+
 struct taker {
 	int		 fd;		/* the FIFO */
-	int		 pr, pw;	/* a private pipe for tee(2) peeks */
+	int		 splice_ok;	/* without --count: splice to stdout */
+	int		 pr, pw;	/* --count: a private pipe for tee(2) peeks */
 	char		*buf;
 	size_t		 bufsz;
 	uint64_t	 records;
@@ -574,61 +582,109 @@ struct taker {
 /*
  * Wait until the FIFO has data or its last writer has gone (POLLHUP,
  * which Linux reports only once a writer has come and gone), up to the
- * deadline.  A closed stdout (POLLERR on a pipe) ends us here too, so
- * "recv | head -c1" does not wait for more input to find out.
+ * deadline: 1, or 0 when the time is up.  A closed stdout (POLLERR on a
+ * pipe) ends us here too, so "recv | head -c1" does not wait for more
+ * input to find out.
  */
 static int
-wait_input(int fd, const struct deadline *d)
+ewait_input(int fd, const struct deadline *d)
 {
 	struct pollfd p[2] = {
 		{ .fd = fd, .events = POLLIN },
 		{ .fd = 1, .events = 0 },
 	};
+	int r;
 
 	for (;;) {
-		if (spoll(p, 2, deadline_left(d)) > 0) {
-			if (p[1].revents & POLLERR)
-				eepipe();
-			if (p[0].revents != 0)
-				return 1;
-		}
-		if (deadline_expired(d))
+		eonsig();
+		if ((r = xpoll_until(p, 2, d)) == 0)
 			return 0;
+		if (r == -1) {
+			if (errno != EINTR)
+				eerr(EXIT_FAIL, "poll");
+			continue;
+		}
+		if (p[1].revents & POLLERR)
+			eepipe();
+		if (p[1].revents != 0)
+			p[1].fd = -1;	/* a hangup: the write will tell */
+		if (p[0].revents != 0)
+			return 1;
 	}
 }
 
-/* stdout error: EPIPE quietly, anything else loudly */
+/*
+ * Write n bytes taken from the FIFO to stdout: EPIPE quietly, a signal
+ * after one more try (estop), anything else loudly.
+ */
 static void
-eoutput(void)
+eout(const char *buf, size_t n)
 {
+	size_t done;
+
+	if (writeall_n(1, buf, n, &done) == 0)
+		return;
+	if (errno == EINTR && gotsig)
+		estop(1, buf + done, n - done, 0);
 	if (errno == EPIPE)
 		eepipe();
 	eerr(EXIT_FAIL, "write error on stdout");
 }
 
-/* copy what is there; 0: wait for more, -1: end of file */
+/*
+ * Without --count: copy what is there, splice(2) from the FIFO to stdout
+ * where the kernel allows (it holds nothing in our hands), else read and
+ * write.  0: wait for more, -1: end of file.
+ */
 static int
-drain(struct xfer *x)
+drain(struct taker *t)
 {
 	ssize_t n;
 
 	for (;;) {
-		if ((n = xfer_step(x, COPYMAX)) > 0)
-			continue;
-		if (n == 0)
-			return -1;
-		if (errno == EAGAIN) {
-			/* our stdout is the full one: wait for it */
-			if (pipe_queued(x->in) > 0) {
-				if (waitfd(1, POLLOUT, -1) == -1)
+		eonsig();
+		if (t->splice_ok) {
+			n = splice(t->fd, NULL, 1, NULL, COPYMAX,
+			    SPLICE_F_MOVE);
+			if (n > 0) {
+				t->bytes += (uint64_t)n;
+				continue;
+			}
+			if (n == 0)
+				return -1;
+			if (errno == EAGAIN) {
+				if (pipe_queued(t->fd) <= 0)
+					return 0;
+				/* our stdout is the full one: wait for it */
+				if (waitfd(1, POLLOUT, -1) == -1 &&
+				    errno != EINTR)
 					eerr(EXIT_FAIL, "poll");
 				continue;
 			}
-			return 0;
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE)
+				eepipe();
+			if (errno != EINVAL && errno != ENOSYS &&
+			    errno != EBADF)
+				eerr(EXIT_FAIL, "copy to stdout");
+			t->splice_ok = 0;	/* O_APPEND, a terminal, ... */
 		}
-		if (errno == EPIPE)
-			eepipe();
-		eerr(EXIT_FAIL, "copy to stdout");
+		if (t->buf == NULL) {
+			t->bufsz = COPYMAX;
+			t->buf = ecalloc(1, t->bufsz);
+		}
+		if ((n = read(t->fd, t->buf, t->bufsz)) == 0)
+			return -1;
+		if (n < 0) {
+			if (errno == EAGAIN)
+				return 0;
+			if (errno == EINTR)
+				continue;
+			eerr(EXIT_FAIL, "read");
+		}
+		eout(t->buf, (size_t)n);
+		t->bytes += (uint64_t)n;
 	}
 }
 
@@ -645,18 +701,20 @@ take(struct taker *t, uint64_t want)
 	ssize_t n, r;
 	int eof = 0;
 
+	eonsig();
 	if ((n = tee(t->fd, t->pw, t->bufsz, SPLICE_F_NONBLOCK)) == 0)
 		return -1;
 	if (n == -1) {
-		if (errno == EINTR)
-			echecksig();
-		else if (errno != EAGAIN)
+		if (errno != EAGAIN && errno != EINTR)
 			eerr(EXIT_FAIL, "tee");
 		return 0;
 	}
+	/* nothing is taken from the FIFO yet: a signal just ends us */
 	for (got = 0; got < (size_t)n; got += (size_t)r)
-		if ((r = readsome(t->pr, t->buf + got, (size_t)n - got)) <= 0)
+		if ((r = readsome(t->pr, t->buf + got, (size_t)n - got)) <= 0) {
+			eonsig();
 			eerr(EXIT_FAIL, "read from the peek pipe");
+		}
 	for (k = 0; k < (size_t)n;)
 		if (t->buf[k++] == (char)opt.sep && --want == 0)
 			break;
@@ -669,19 +727,17 @@ take(struct taker *t, uint64_t want)
 			eof = 1;
 			break;
 		}
-		if (errno == EINTR)
-			echecksig();
-		else if (errno == EAGAIN)
+		if (errno == EAGAIN)
 			break;		/* another reader took it */
-		else
+		if (errno != EINTR)
 			eerr(EXIT_FAIL, "read");
 	}
 	for (i = 0; i < got; i++)
 		if (t->buf[i] == (char)opt.sep)
 			t->records++;
 	t->bytes += got;
-	if (got > 0 && writeall(1, t->buf, got) == -1)
-		eoutput();
+	if (got > 0)
+		eout(t->buf, got);
 	if (t->records >= (uint64_t)opt.count)
 		return 1;
 	return eof && got == 0 ? -1 : 0;
@@ -692,8 +748,12 @@ etaker_init(struct taker *t, int fd)
 {
 	int p[2], cap;
 
+	memset(t, 0, sizeof(*t));
 	t->fd = fd;
-	t->records = t->bytes = 0;
+	t->pr = t->pw = -1;
+	t->splice_ok = 1;
+	if (opt.count == 0)
+		return;
 	if (pipe2(p, O_CLOEXEC) == -1)
 		eerr(EXIT_FAIL, "pipe");
 	t->pr = p[0];
@@ -708,47 +768,55 @@ etaker_init(struct taker *t, int fd)
 static void
 taker_free(struct taker *t)
 {
-	close(t->pr);
-	close(t->pw);
+	if (t->pr != -1)
+		close(t->pr);
+	if (t->pw != -1)
+		close(t->pw);
 	free(t->buf);
 }
 
-static int
-cmd_recv(int argc, char *argv[])
+static void
+recv_parse(int *argcp, char ***argvp, struct recvopt *o)
 {
 	static const struct option lo[] = {
-		{ "follow",	no_argument,	NULL, OPT_FOLLOW },
-		{ "rm",		no_argument,	NULL, OPT_RM },
+		{ "follow",	no_argument,	NULL, F_FOLLOW },
+		{ "rm",		no_argument,	NULL, F_RM },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct deadline d;
-	struct taker t = { .pr = -1, .pw = -1 };
-	struct xfer x = { .in = -1 };
-	uint64_t before, total = 0;
-	char dur[32];
-	int c, fd, wfd = -1, follow = 0, rm = 0, r = 0, timedout = 0;
+	int c;
 
-	opt_begin(argc, argv, OPT_TIMEOUT | OPT_NOWAIT | OPT_COUNT | OPT_NULL |
-	    OPT_CREATE | OPT_MODE, lo);
+	memset(o, 0, sizeof(*o));
+	opt_begin(*argcp, *argvp, OPT_TIMEOUT | OPT_NOWAIT | OPT_COUNT |
+	    OPT_NULL | OPT_CREATE | OPT_MODE, lo);
 	while ((c = opt_next()) != -1)
 		switch (c) {
-		case OPT_FOLLOW:
-			follow = 1;
+		case F_FOLLOW:
+			o->follow = 1;
 			break;
-		case OPT_RM:
-			rm = 1;
+		case F_RM:
+			o->rm = 1;
 			break;
 		}
-	opt_end(&argc, &argv, NULL);
-	opt_operands(argc, 1, 1);
+	opt_end(argcp, argvp, NULL);
+	opt_operands(*argcp, 1, 1);
 	if ((opt.given & OPT_NULL) && !(opt.given & OPT_COUNT))
 		eusage("-0 applies only with --count");
 	if ((opt.given & OPT_MODE) && !opt.create)
 		eusage("--mode applies only with --create");
 	echeck_mode();
-	setoperand(argv[0]);
+	o->path = (*argvp)[0];
+	setoperand(o->path);
+}
 
-	efifo_prepare(&fifo, argv[0], opt.create, rm);
+static int
+recv_run(const struct recvopt *o)
+{
+	struct deadline d;
+	struct taker t;
+	uint64_t before;
+	int fd, wfd = -1, r = 0, timedout = 0;
+
+	efifo_prepare(&fifo, o->path, opt.create, o->rm);
 	/* non-blocking: open does not wait for a writer, poll does */
 	if ((fd = efifo_open(&fifo, O_RDONLY | O_NONBLOCK)) == -1)
 		eerr(EXIT_FAIL, "open");
@@ -757,49 +825,41 @@ cmd_recv(int argc, char *argv[])
 	 * end of file between writers (no gap in which a new writer could
 	 * find no reader, no POLLHUP to spin on).
 	 */
-	if (follow && (wfd = efifo_open(&fifo, O_WRONLY | O_NONBLOCK)) == -1)
+	if (o->follow &&
+	    (wfd = efifo_open(&fifo, O_WRONLY | O_NONBLOCK)) == -1)
 		eerr(EXIT_FAIL, "open for writing");
-	if (opt.count > 0)
-		etaker_init(&t, fd);
-	else
-		xfer_init(&x, fd, 1, COPYMAX);
-
+	etaker_init(&t, fd);
 	deadline_init(&d, opt.timeout);
 	while (r == 0) {
-		if (!wait_input(fd, &d)) {
+		if (!ewait_input(fd, &d)) {
 			timedout = 1;
 			break;
 		}
-		if (opt.count > 0) {
-			before = t.bytes;
+		before = t.bytes;
+		if (opt.count > 0)
 			r = take(&t, (uint64_t)opt.count - t.records);
-			total = t.bytes;
-			if (t.bytes != before)
-				deadline_init(&d, opt.timeout);
-		} else {
-			before = x.bytes;
-			r = drain(&x);
-			total = x.bytes;
-			if (x.bytes != before)
-				deadline_init(&d, opt.timeout);
-		}
+		else
+			r = drain(&t);
+		if (t.bytes != before)
+			deadline_init(&d, opt.timeout);
 	}
-	if (opt.count > 0)
-		taker_free(&t);
-	else
-		xfer_free(&x);
+	taker_free(&t);
 	if (wfd != -1)
 		close(wfd);
 	close(fd);
-	iverbose("%ju bytes received", (uintmax_t)total);
-	if (timedout && total == 0) {
-		if (!opt.quiet)
-			iwarnx("nothing arrived %s%s", opt.timeout == 0 ? "" :
-			    "within ", opt.timeout == 0 ? "(--nowait)" :
-			    fmt_dur(dur, sizeof(dur), opt.timeout));
-		return EXIT_TIMEOUT;
-	}
+	iverbose("%ju bytes received", (uintmax_t)t.bytes);
+	if (timedout && t.bytes == 0)
+		return itimedout("nothing arrived");
 	return 0;
+}
+
+static int
+cmd_recv(int argc, char *argv[])
+{
+	struct recvopt o;
+
+	recv_parse(&argc, &argv, &o);
+	return recv_run(&o);
 }
 
 /* ---- info -------------------------------------------------------------- */
@@ -954,32 +1014,26 @@ queued_bytes(const char *path, const struct stat *st,
 	return q;
 }
 
+/* readers or writers: "2", or "2+" when some processes could not be seen */
 static void
-fifo_json_str(const char *s)
+kv_holders(struct kv *kv, const char *key, int n, int partial)
 {
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
+	char b[32];
 
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
+	if (kv->json || !partial) {
+		kv_num(kv, key, n);
+		return;
 	}
-	putchar('"');
+	snprintf(b, sizeof(b), "%d+", n);
+	kv_str(kv, key, b);
 }
 
 static int
 cmd_info(int argc, char *argv[])
 {
 	struct holders h;
-	struct passwd *pw;
-	struct group *gr;
 	struct stat st;
-	struct tm tm;
-	char owner[32], group[32], when[64], mark[2] = "";
+	struct kv kv;
 	long long q;
 	int cap;
 
@@ -989,88 +1043,69 @@ cmd_info(int argc, char *argv[])
 	opt_end(&argc, &argv, NULL);
 	opt_operands(argc, 1, 1);
 	setoperand(argv[0]);
-	if (lstat(argv[0], &st) == -1) {
-		ewarnerrno();
-		return EXIT_FAIL;
-	}
+	if (lstat(argv[0], &st) == -1)
+		eerrno();
 	if (!S_ISFIFO(st.st_mode))
-		eerrx(EXIT_FAIL, "not a FIFO (%s)", ftype(st.st_mode));
+		eerrx(EXIT_FAIL, "not a FIFO (%s)", ftype_name(st.st_mode));
 	scan_holders(st.st_dev, st.st_ino, &h);
 	q = queued_bytes(argv[0], &st, &h, &cap);
-	if ((pw = getpwuid(st.st_uid)) != NULL)
-		strlcpy(owner, pw->pw_name, sizeof(owner));
-	else
-		snprintf(owner, sizeof(owner), "%u", (unsigned)st.st_uid);
-	if ((gr = getgrgid(st.st_gid)) != NULL)
-		strlcpy(group, gr->gr_name, sizeof(group));
-	else
-		snprintf(group, sizeof(group), "%u", (unsigned)st.st_gid);
-	if (opt.json) {
-		printf("{\"path\":");
-		fifo_json_str(argv[0]);
-		printf(",\"type\":\"fifo\",\"owner\":");
-		fifo_json_str(owner);
-		printf(",\"uid\":%u,\"group\":", (unsigned)st.st_uid);
-		fifo_json_str(group);
-		printf(",\"gid\":%u,\"mode\":\"%04o\",\"readers\":%d,"
-		    "\"writers\":%d,\"complete\":%s,", (unsigned)st.st_gid,
-		    (unsigned)(st.st_mode & 07777), h.readers, h.writers,
-		    h.partial ? "false" : "true");
-		if (q >= 0)
-			printf("\"queued\":%lld,", q);
-		else
-			printf("\"queued\":null,");
-		if (cap >= 0)
-			printf("\"capacity\":%d,", cap);
-		else
-			printf("\"capacity\":null,");
-		printf("\"mtime\":%lld}\n", (long long)st.st_mtime);
-		return 0;
-	}
-	if (h.partial)
-		mark[0] = '+';
-	if (localtime_r(&st.st_mtime, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)
-		snprintf(when, sizeof(when), "%lld", (long long)st.st_mtime);
-	printf("path      %s\n", argv[0]);
-	printf("type      fifo\n");
-	printf("owner     %s\n", owner);
-	printf("group     %s\n", group);
-	printf("mode      %04o\n", (unsigned)(st.st_mode & 07777));
-	printf("readers   %d%s\n", h.readers, mark);
-	printf("writers   %d%s\n", h.writers, mark);
+
+	kv_begin(&kv, opt.json);
+	kv_str(&kv, "path", argv[0]);
+	kv_str(&kv, "type", "fifo");
+	kv_id(&kv, "owner", "uid", st.st_uid, 0);
+	kv_id(&kv, "group", "gid", st.st_gid, 1);
+	kv_mode(&kv, "perms", st.st_mode);
+	kv_holders(&kv, "readers", h.readers, h.partial);
+	kv_holders(&kv, "writers", h.writers, h.partial);
+	if (opt.json)
+		kv_bool(&kv, "complete", !h.partial);
 	if (q >= 0)
-		printf("queued    %lld\n", q);
+		kv_num(&kv, "usedbytes", q);
 	else
-		printf("queued    unknown\n");
+		kv_null(&kv, "usedbytes");
 	if (cap >= 0)
-		printf("capacity  %d\n", cap);
+		kv_num(&kv, "capacity", cap);
 	else
-		printf("capacity  -\n");
-	printf("mtime     %s\n", when);
+		kv_null(&kv, "capacity");
+	kv_time(&kv, "mtime", st.st_mtime);
+	kv_end(&kv);
 	return 0;
 }
 
 /* ---- main -------------------------------------------------------------- */
 
+#define SEND_OPTS \
+	"      --atomic          each record (line, or NUL-ended with -0) " \
+	    "in one write(2)\n" \
+	"                        of at most PIPE_BUF bytes: never torn " \
+	    "or mixed\n" \
+	"      --rm              remove the FIFO at the end (only that " \
+	    "FIFO)\n"
+#define RECV_OPTS \
+	"      --follow          keep reading across writers that come " \
+	    "and go\n" \
+	"      --rm              remove the FIFO at the end (only that " \
+	    "FIFO)\n"
+
 static const struct verb verbs[] = {
 	{ "mk", cmd_mk,
 	    "[--mode MODE] [-q | --quiet] [-v | --verbose] PATH...",
-	    "create FIFOs, mode 0600 whatever the umask unless --mode" },
+	    "create FIFOs, mode 0600 whatever the umask unless --mode", NULL },
 	{ "send", cmd_send,
 	    "[--atomic] [-0 | --null] [--timeout DUR] [--nowait] [--create] "
 	    "[--mode MODE] [--rm] [-q | --quiet] [-v | --verbose] PATH",
-	    "stdin into the FIFO, once a reader has it open" },
+	    "stdin into the FIFO, once a reader has it open", SEND_OPTS },
 	{ "recv", cmd_recv,
 	    "[--follow] [--count N] [-0 | --null] [--timeout DUR] [--nowait] "
 	    "[--create] [--mode MODE] [--rm] [-q | --quiet] [-v | --verbose] "
 	    "PATH",
-	    "what writers send into the FIFO, to stdout" },
+	    "what writers send into the FIFO, to stdout", RECV_OPTS },
 	{ "rm", cmd_rm, "[-q | --quiet] [-v | --verbose] PATH...",
-	    "remove FIFOs, and nothing that is not one" },
+	    "remove FIFOs, and nothing that is not one", NULL },
 	{ "info", cmd_info, "[--json] PATH",
-	    "type, owner, mode, readers, writers, bytes queued" },
-	{ NULL, NULL, NULL, NULL },
+	    "type, owner, perms, readers, writers, bytes queued", NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
 
 int

@@ -5,12 +5,17 @@
  *   tee	stdin to each CMD (tee(2), zero-copy) and to stdout
  *   merge	the output lines of several CMDs, never split, to stdout
  *   info	what fd 0 and fd 1 are
+ *
+ * Waiting and signals follow lib/sig.c: the data calls on pipes do not
+ * block (SPLICE_F_NONBLOCK, which leaves the shared file's O_NONBLOCK
+ * alone), every wait is an xpoll(), and every loop looks at the flags
+ * between two transfers: gotsig ends the verb at once (128 + N, after
+ * what it holds is given back or written), gotchld reaps the CMDs,
+ * gottick redraws the meter.  See ipc-pipe(1), EXIT STATUS.
  */
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,9 +37,6 @@
 
 /* fds 0 and 1 as main() found them, before the library parked /dev/null */
 static int closedfd[2];
-
-/* set by handlers: the meter's timer, a CMD that exited */
-static volatile sig_atomic_t ticked, pipe_gotchld;
 
 /* ---- pipes and their sizes --------------------------------------------- */
 
@@ -58,8 +60,9 @@ pipe_grow(int fd)
 
 /*
  * --pipe-size: a tuning request, not a condition of the transfer.  When
- * the kernel refuses, say why (naming the limit and its value) and go on
- * with the capacity the pipe has, as nice(1) runs its command anyway.
+ * the kernel refuses, say why (naming the limit and its value) unless -q,
+ * and go on with the capacity the pipe has, as nice(1) runs its command
+ * anyway.
  */
 static void
 pipe_resize(int fd, const char *which, uint64_t size)
@@ -77,6 +80,8 @@ pipe_resize(int fd, const char *which, uint64_t size)
 		iverbose("%s pipe capacity set to %s", which, have);
 		return;
 	}
+	if (opt.quiet)
+		return;
 	switch (errno) {
 	case EPERM:
 		lim = sysctl_num("/proc/sys/fs/pipe-max-size");
@@ -126,43 +131,12 @@ size_pipes(uint64_t size)
 }
 
 /*
- * Waiting without losing a wake-up.  The data calls on pipes do not block
- * (SPLICE_F_NONBLOCK, which leaves the shared file's O_NONBLOCK alone);
- * every wait is a ppoll(2) entered with the signals that matter blocked
- * and the flags checked, and unblocked atomically by ppoll, so a signal
- * that lands just before the wait still ends it.  Callers loop back to
- * where the flags are acted on.
+ * A non-blocking splice or tee said EAGAIN: wait (xpoll) for the end that
+ * holds it up.  Returns when that end is ready or a signal came; the
+ * caller loops back to where the flags are looked at.
  */
 static void
-ewait_io(struct pollfd *p, nfds_t n)
-{
-	sigset_t wake, old;
-
-	sigemptyset(&wake);
-	sigaddset(&wake, SIGINT);
-	sigaddset(&wake, SIGTERM);
-	sigaddset(&wake, SIGHUP);
-	sigaddset(&wake, SIGALRM);
-	sigaddset(&wake, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &wake, &old);
-	if (!gotsig && !ticked && !pipe_gotchld &&
-	    ppoll(p, n, NULL, &old) == -1 && errno != EINTR)
-		eerr(EXIT_FAIL, "ppoll");
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	echecksig();
-}
-
-static void
-ewait_fd(int fd, short events)
-{
-	struct pollfd p = { .fd = fd, .events = events };
-
-	ewait_io(&p, 1);
-}
-
-/* a non-blocking splice or tee said EAGAIN: wait for the end holding it up */
-static void
-ewait_pair(int in, int out)
+wait_pair(int in, int out)
 {
 	struct pollfd p[2] = {
 		{ .fd = in, .events = POLLIN },
@@ -172,33 +146,77 @@ ewait_pair(int in, int out)
 	if (poll(p, 2, 0) == -1 && errno != EINTR)
 		eerr(EXIT_FAIL, "poll");
 	if (p[0].revents == 0)
-		ewait_fd(in, POLLIN);
-	else if (p[1].revents == 0)
-		ewait_fd(out, POLLOUT);
-	/* else both are ready (or in error): the caller retries */
+		p[1] = p[0];
+	else if (p[1].revents != 0)
+		return;			/* both ready (or in error): retry */
+	if (xpoll(&p[1], 1, -1) == -1 && errno != EINTR)
+		eerr(EXIT_FAIL, "ppoll");
+}
+
+/* wait for one descriptor, or a signal */
+static void
+wait_fd(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	if (xpoll(&p, 1, -1) == -1 && errno != EINTR)
+		eerr(EXIT_FAIL, "ppoll");
+}
+
+/*
+ * Bytes taken from stdin that could not be written when a signal came:
+ * give them back where stdin can seek (the next reader of a file gets
+ * them), else say how many were lost.
+ */
+static void
+giveback(size_t n)
+{
+	if (n == 0)
+		return;
+	if (lseek(0, -(off_t)n, SEEK_CUR) != -1) {
+		iverbose("%zu bytes not written given back to stdin", n);
+		return;
+	}
+	iwarnx("stopped by a signal: %zu bytes read from stdin were not "
+	    "written", n);
 }
 
 /* ---- cat: the meter ---------------------------------------------------- */
 
-static void
-ontick(int sig)
-{
-	(void)sig;
-	ticked = 1;
-}
-
-struct meter {
-	int		 line;		/* draw the live line on stderr */
-	int		 numeric;	/* integers, one per line, instead */
-	uint64_t	 expect;	/* --expect, 0 unknown */
-	long long	 interval;	/* ms */
-	double		 t0, tlast;
-	uint64_t	 blast;
-	size_t		 drawn;		/* columns of the line on screen */
-	int		 pending;	/* a line without its newline */
+struct catopt {
+	uint64_t	 pipesize;	/* --pipe-size, 0: grow to BIGPIPE */
+	uint64_t	 rate;		/* --rate-limit, bytes a second */
+	uint64_t	 expect;	/* --expect, 0: unknown */
+	long long	 interval;	/* --interval, ms */
+	int		 progress;	/* 1: on a terminal, 2: =force */
+	int		 numeric;
+	int		 stats;
+	int		 bar;
+	int		 lines;		/* --line-mode */
+	const char	*name;		/* --name */
 };
 
-static struct meter meter;
+static struct meter {
+	const struct catopt *o;
+	int		 line;		/* draw the live line on stderr */
+	uint64_t	 expect;	/* --expect or stdin's size, 0 unknown */
+	uint64_t	 bytes;		/* written to stdout so far */
+	uint64_t	 lines;		/* with --line-mode */
+	double		 t0, tlast;
+	uint64_t	 nlast;		/* the count at tlast */
+	size_t		 drawn;		/* columns of the line on screen */
+	int		 pending;	/* a line without its newline */
+	unsigned	 spin;		/* the bar's cursor, size unknown */
+	int		 started, done;
+	int		 ticking;	/* tick_arm'ed */
+	char		 name[64 * 4 + 1];	/* --name, escaped */
+} meter;
+
+static uint64_t
+meter_count(void)
+{
+	return meter.o->lines ? meter.lines : meter.bytes;
+}
 
 static const char *
 hms(char *buf, size_t len, double sec)
@@ -210,247 +228,480 @@ hms(char *buf, size_t len, double sec)
 	return buf;
 }
 
-static unsigned
-percent(uint64_t bytes, uint64_t expect)
+/* a count of lines as pv -l shows it: 950, 12.3k, 4.5M */
+static const char *
+fmt_count(char *buf, size_t len, uint64_t n)
 {
-	double p = (double)bytes * 100.0 / (double)expect;
+	static const char sfx[] = "kMGTPE";
+	double v = (double)n;
+	int i = -1;
+
+	if (n < 1000) {
+		snprintf(buf, len, "%llu", (unsigned long long)n);
+		return buf;
+	}
+	while (v >= 999.95 && i < 5) {
+		v /= 1000;
+		i++;
+	}
+	snprintf(buf, len, v < 99.95 ? "%.1f%c" : "%.0f%c", v, sfx[i]);
+	return buf;
+}
+
+/* a size, or a count in line mode */
+static const char *
+fmt_amount(char *buf, size_t len, uint64_t n)
+{
+	return meter.o->lines ? fmt_count(buf, len, n) :
+	    fmt_size(buf, len, n);
+}
+
+static unsigned
+percent(uint64_t n, uint64_t expect)
+{
+	double p = (double)n * 100.0 / (double)expect;
 
 	return p >= 100.0 ? 100 : (unsigned)p;
 }
 
-static void
-meter_update(uint64_t bytes, int final)
+/* the columns stderr has: the terminal's, else $COLUMNS, else 80 */
+static size_t
+term_width(void)
 {
-	struct meter *m = &meter;
-	char line[256], sz[32], rt[32], el[32], eta[32];
+	struct winsize ws;
+	const char *c;
+	long long v;
+
+	if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if ((c = getenv("COLUMNS")) != NULL &&
+	    parse_num(c, 1, 10000, &v) == 0)
+		return (size_t)v;
+	return 80;
+}
+
+/* the fields of the progress line, in the order they are given up */
+enum { F_BAR, F_ETA, F_RATE, F_TIME, F_PCT, F_NFIELDS };
+
+/* [=====>     ] with a known size, else a <=> that moves to and fro */
+static void
+draw_bar(char *buf, size_t inner, uint64_t n, uint64_t expect, int final)
+{
+	size_t i, fill, pos, period;
+
+	buf[0] = '[';
+	for (i = 1; i <= inner; i++)
+		buf[i] = ' ';
+	if (expect != 0) {
+		fill = (size_t)((double)inner * percent(n, expect) / 100.0);
+		for (i = 1; i <= fill; i++)
+			buf[i] = '=';
+		if (fill < inner && fill > 0)
+			buf[fill] = '>';
+	} else if (inner >= 3) {
+		period = 2 * (inner - 3);
+		pos = period > 0 ? meter.spin % period : 0;
+		if (pos > inner - 3)
+			pos = period - pos;
+		if (final)
+			pos = 0;
+		memcpy(buf + 1 + pos, "<=>", 3);
+	}
+	buf[inner + 1] = ']';
+	buf[inner + 2] = '\0';
+}
+
+/*
+ * The progress line: [NAME:] COUNT ELAPSED [RATE] [BAR] PCT% ETA T.  The
+ * fields have fixed widths, so the line does not jump; on a terminal too
+ * narrow for all of them, the bar shrinks, then fields are dropped (bar,
+ * ETA, rate, elapsed, percent), so the line never wraps.  The final line
+ * shows the average rate and no ETA.
+ */
+static void
+meter_line(uint64_t n, double rate, double now, int final)
+{
+	const struct catopt *o = meter.o;
+	char f[F_NFIELDS][64], cnt[32], amt[32], line[1024];
+	size_t w[F_NFIELDS], width, total, inner = 0, len;
+	int on[F_NFIELDS], i, r;
+
+	width = term_width();
+	width = width > 1 ? width - 1 : 1;	/* no wrap at the last column */
+	if (width > sizeof(line) - 64)
+		width = sizeof(line) - 64;
+	fmt_amount(amt, sizeof(amt), n);
+	r = snprintf(cnt, sizeof(cnt), "%6s", amt);
+	hms(f[F_TIME], sizeof(f[F_TIME]), now - meter.t0);
+	fmt_amount(amt, sizeof(amt), (uint64_t)rate);
+	snprintf(f[F_RATE], sizeof(f[F_RATE]), "[%6s/s]", amt);
+	f[F_PCT][0] = f[F_ETA][0] = f[F_BAR][0] = '\0';
+	if (meter.expect != 0) {
+		double avg = (double)n / (now - meter.t0 > 1e-6 ?
+		    now - meter.t0 : 1e-6);
+
+		snprintf(f[F_PCT], sizeof(f[F_PCT]), "%3u%%",
+		    percent(n, meter.expect));
+		if (!final) {
+			if (n >= meter.expect)
+				hms(amt, sizeof(amt), 0);
+			else if (avg < 1e-3)
+				strlcpy(amt, "-:--:--", sizeof(amt));
+			else
+				hms(amt, sizeof(amt),
+				    (double)(meter.expect - n) / avg);
+			snprintf(f[F_ETA], sizeof(f[F_ETA]), "ETA %s", amt);
+		}
+	}
+	/* what is always there: the name and the count */
+	total = (o->name != NULL ? strlen(meter.name) + 2 : 0) + (size_t)r;
+	for (i = 0; i < F_NFIELDS; i++) {
+		w[i] = strlen(f[i]);
+		on[i] = w[i] > 0;
+		if (on[i])
+			total += 1 + w[i];
+	}
+	/* the bar takes what is left, at least 5 columns inside */
+	on[F_BAR] = 0;
+	if (o->bar && total + 1 + 7 <= width) {
+		on[F_BAR] = 1;
+		inner = width - total - 3;
+		if (inner > 200)
+			inner = 200;
+	}
+	/* the other fields give way, in order, until the line fits */
+	for (i = F_ETA; i < F_NFIELDS && total > width; i++)
+		if (on[i]) {
+			on[i] = 0;
+			total -= 1 + w[i];
+		}
+	len = 0;
+	line[len++] = '\r';
+	if (o->name != NULL)
+		len += (size_t)snprintf(line + len, sizeof(line) - len,
+		    "%s: ", meter.name);
+	len += strlcpy(line + len, cnt, sizeof(line) - len);
+	if (on[F_TIME])
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s",
+		    f[F_TIME]);
+	if (on[F_RATE])
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s",
+		    f[F_RATE]);
+	if (on[F_BAR]) {
+		line[len++] = ' ';
+		draw_bar(line + len, inner, n, meter.expect, final);
+		len += inner + 2;
+	}
+	if (on[F_PCT])
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s",
+		    f[F_PCT]);
+	if (on[F_ETA])
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s",
+		    f[F_ETA]);
+	if (len > sizeof(line) - 2)
+		len = sizeof(line) - 2;
+	/* blank out what is left of a longer previous line */
+	while (len - 1 < meter.drawn && len < sizeof(line) - 2)
+		line[len++] = ' ';
+	meter.drawn = len - 1;
+	if (final)
+		line[len++] = '\n';
+	meter.pending = !final;
+	(void)writeall(2, line, len);
+}
+
+static void
+meter_update(int final)
+{
+	char line[32];
+	uint64_t n = meter_count();
 	double now, dt, rate;
-	size_t n;
 	int r;
 
 	now = mono_sec();
 	if (final) {
-		dt = now - m->t0;
-		rate = (double)bytes / (dt > 1e-6 ? dt : 1e-6);
+		dt = now - meter.t0;
+		rate = (double)n / (dt > 1e-6 ? dt : 1e-6);
 	} else {
-		dt = now - m->tlast;
-		rate = (double)(bytes - m->blast) / (dt > 1e-6 ? dt : 1e-6);
-		m->tlast = now;
-		m->blast = bytes;
+		dt = now - meter.tlast;
+		rate = (double)(n - meter.nlast) / (dt > 1e-6 ? dt : 1e-6);
+		meter.tlast = now;
+		meter.nlast = n;
 	}
-	if (m->numeric) {
-		if (m->expect != 0)
+	meter.spin++;
+	if (meter.o->numeric) {
+		if (meter.expect != 0)
 			r = snprintf(line, sizeof(line), "%u\n",
-			    percent(bytes, m->expect));
+			    percent(n, meter.expect));
 		else
 			r = snprintf(line, sizeof(line), "%llu\n",
-			    (unsigned long long)bytes);
+			    (unsigned long long)n);
 		(void)writeall(2, line, (size_t)r);
-		return;
-	}
-	if (!m->line)
-		return;
-	fmt_size(sz, sizeof(sz), bytes);
-	fmt_size(rt, sizeof(rt), (uint64_t)rate);
-	hms(el, sizeof(el), now - m->t0);
-	r = snprintf(line, sizeof(line), "\r%s %s [%s/s]", sz, el, rt);
-	n = r > 0 ? (size_t)r : 0;
-	if (m->expect != 0 && n < sizeof(line)) {
-		double avg = (double)bytes / (now - m->t0 > 1e-6 ?
-		    now - m->t0 : 1e-6);
-
-		if (bytes >= m->expect)
-			hms(eta, sizeof(eta), 0);
-		else if (avg < 1)
-			strlcpy(eta, "-:--:--", sizeof(eta));
-		else
-			hms(eta, sizeof(eta),
-			    (double)(m->expect - bytes) / avg);
-		r = snprintf(line + n, sizeof(line) - n, " %3u%% ETA %s",
-		    percent(bytes, m->expect), eta);
-		n += r > 0 ? (size_t)r : 0;
-	}
-	if (n > sizeof(line) - 1)
-		n = sizeof(line) - 1;
-	/* blank out what is left of a longer previous line */
-	while (n - 1 < m->drawn && n < sizeof(line) - 2)
-		line[n++] = ' ';
-	m->drawn = n - 1;
-	if (final)
-		line[n++] = '\n';
-	m->pending = !final;
-	(void)writeall(2, line, n);
+	} else if (meter.line)
+		meter_line(n, rate, now, final);
 }
 
-/* the registry runs this however we end: leave the cursor on a new line */
+/*
+ * The end, however it comes (end of input, a closed stdout, a signal, an
+ * error): the last figures of the meter and the --stats line.  Run by
+ * the cleanup registry, and once.
+ */
 static void
-meter_end(void *arg)
+meter_final(void *arg)
 {
+	const struct catopt *o = meter.o;
+	char rt[32], nm[80] = "";
+	double dt;
+
 	(void)arg;
-	if (meter.pending) {
-		meter.pending = 0;
-		(void)write(2, "\n", 1);
-	}
+	if (!meter.started || meter.done)
+		return;
+	meter.done = 1;
+	if (meter.ticking)
+		(void)tick_arm(0, 0);
+	if (o->numeric || meter.line)
+		meter_update(1);
+	if (!o->stats)
+		return;
+	dt = mono_sec() - meter.t0;
+	if (o->name != NULL)
+		snprintf(nm, sizeof(nm), "%.64s: ", o->name);
+	fmt_size(rt, sizeof(rt), (uint64_t)((double)meter.bytes /
+	    (dt > 1e-6 ? dt : 1e-6)));
+	if (o->lines)
+		iwarnx("%s%llu lines, %llu bytes in %.3f s, %.0f lines/s, "
+		    "%s/s", nm, (unsigned long long)meter.lines,
+		    (unsigned long long)meter.bytes, dt,
+		    (double)meter.lines / (dt > 1e-6 ? dt : 1e-6), rt);
+	else
+		iwarnx("%s%llu bytes in %.3f s, %s/s", nm,
+		    (unsigned long long)meter.bytes, dt, rt);
+}
+
+/* with a regular file on stdin, its size (what is left) is --expect */
+static uint64_t
+stdin_size(void)
+{
+	struct stat st;
+	off_t off;
+
+	if (fstat(0, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (off = lseek(0, 0, SEEK_CUR)) == -1 || st.st_size <= off)
+		return 0;
+	return (uint64_t)(st.st_size - off);
 }
 
 static void
-emeter_start(void)
+emeter_start(const struct catopt *o)
 {
-	struct sigaction sa;
-	struct itimerval it;
-
+	meter.o = o;
 	meter.t0 = meter.tlast = mono_sec();
-	cleanup_add(meter_end, NULL);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = ontick;		/* no SA_RESTART: blocked I/O returns */
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGALRM, &sa, NULL) == -1)
-		eerr(EXIT_FAIL, "sigaction");
-	memset(&it, 0, sizeof(it));
-	it.it_interval.tv_sec = meter.interval / 1000;
-	it.it_interval.tv_usec = (meter.interval % 1000) * 1000;
-	it.it_value = it.it_interval;
-	if (setitimer(ITIMER_REAL, &it, NULL) == -1)
-		eerr(EXIT_FAIL, "setitimer");
-	if (meter.line && !meter.numeric)
-		meter_update(0, 0);
-}
-
-static void
-meter_stop(void)
-{
-	struct itimerval it;
-
-	memset(&it, 0, sizeof(it));
-	(void)setitimer(ITIMER_REAL, &it, NULL);
+	meter.line = o->progress == 2 || (o->progress == 1 && isatty(2));
+	meter.expect = o->expect;
+	if (meter.expect == 0 && !o->lines)
+		meter.expect = stdin_size();
+	if (o->name != NULL)
+		fmt_vis(meter.name, sizeof(meter.name), o->name,
+		    strnlen(o->name, 64));
+	meter.started = 1;
+	cleanup_add(meter_final, NULL);
+	if (!meter.line && !o->numeric)
+		return;
+	if (tick_arm(o->interval, o->interval) == -1)
+		eerr(EXIT_FAIL, "timer_create");
+	meter.ticking = 1;
+	if (meter.line && !o->numeric)
+		meter_update(0);
 }
 
 /* ---- cat --------------------------------------------------------------- */
 
 struct cat {
-	uint64_t	 pipesize;	/* --pipe-size, 0 default */
-	uint64_t	 rate;		/* --rate-limit, bytes/s, 0 none */
-	int		 stats;
+	const struct catopt *o;
+	double		 t0;
+	size_t		 rchunk;	/* --rate-limit: bytes per burst */
+	int		 usesplice;
+	char		*buf;		/* the read/write fallback */
+	size_t		 pend, off;	/* read, not yet written */
 };
 
-/* with --rate-limit: sleep until the bytes so far are due; 0 when due */
-static int
-rate_wait(const struct cat *c, double t0, uint64_t bytes)
+/* count the lines in what was written */
+static void
+count_lines(const char *p, size_t n)
 {
-	struct timespec ts;
-	double due = t0 + (double)bytes / (double)c->rate;
+	const char *e = p + n;
 
-	if (mono_sec() >= due)
+	while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		meter.lines++;
+		p++;
+	}
+}
+
+/* gotsig: write what was read (once more: the kick bounds it), give the
+ * rest back, re-raise */
+static void
+ecat_stop(struct cat *c)
+{
+	size_t done = 0;
+
+	if (c->pend > 0) {
+		(void)writeall_n(1, c->buf + c->off, c->pend, &done);
+		meter.bytes += done;
+		if (c->o->lines)
+			count_lines(c->buf + c->off, done);
+		giveback(c->pend - done);
+	}
+	eonsig();
+}
+
+/* with --rate-limit: wait until the bytes so far are due; 0 when due */
+static int
+rate_wait(const struct cat *c)
+{
+	double due = c->t0 + (double)meter.bytes / (double)c->o->rate;
+	double now = mono_sec();
+	long long ms;
+
+	if (now >= due)
 		return 0;
-	ts.tv_sec = (time_t)due;
-	ts.tv_nsec = (long)((due - (double)ts.tv_sec) * 1e9);
-	if (ts.tv_nsec >= 1000000000L)
-		ts.tv_nsec = 999999999L;
-	/* a tick or a signal cuts the sleep short: the caller loops */
-	(void)clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+	ms = (long long)((due - now) * 1000.0) + 1;
+	/* a tick or a signal cuts the wait short: the caller loops */
+	if (xpoll(NULL, 0, ms) == -1 && errno != EINTR)
+		eerr(EXIT_FAIL, "ppoll");
+	return 1;
+}
+
+/* the read/write fallback: write what was read, once stdout has room */
+static void
+ecat_flush(struct cat *c)
+{
+	ssize_t r;
+
+	wait_fd(1, POLLOUT);
+	if (gotsig)
+		return;
+	r = write(1, c->buf + c->off, c->pend);
+	if (r > 0) {
+		if (c->o->lines)
+			count_lines(c->buf + c->off, (size_t)r);
+		c->off += (size_t)r;
+		c->pend -= (size_t)r;
+		meter.bytes += (uint64_t)r;
+	} else if (errno == EPIPE)
+		eepipe();
+	else if (errno != EINTR && errno != EAGAIN)
+		eerr(EXIT_FAIL, "write stdout");
+}
+
+/* read into the buffer: 1 read something (or try again), 0 end of file */
+static int
+ecat_read(struct cat *c, size_t want)
+{
+	ssize_t r;
+
+	if (c->buf == NULL && (c->buf = malloc(BUFSZ)) == NULL)
+		eerr(EXIT_FAIL, "malloc");
+	wait_fd(0, POLLIN);
+	if (gotsig || gottick)
+		return 1;
+	r = read(0, c->buf, want < BUFSZ ? want : BUFSZ);
+	if (r > 0) {
+		c->pend = (size_t)r;
+		c->off = 0;
+	} else if (r == 0)
+		return 0;
+	else if (errno != EINTR && errno != EAGAIN)
+		eerr(EXIT_FAIL, "read stdin");
+	return 1;
+}
+
+/* splice stdin to stdout: 1 moved something (or try again), 0 end of file */
+static int
+ecat_splice(struct cat *c, size_t want)
+{
+	ssize_t r;
+
+	r = splice(0, NULL, 1, NULL, want,
+	    SPLICE_F_MOVE | SPLICE_F_MORE | SPLICE_F_NONBLOCK);
+	if (r > 0) {
+		meter.bytes += (uint64_t)r;
+		return 1;
+	}
+	if (r == 0)
+		return 0;
+	switch (errno) {
+	case EINTR:
+		break;
+	case EAGAIN:
+		wait_pair(0, 1);
+		break;
+	case EPIPE:
+		eepipe();
+		break;
+	case EINVAL:
+	case ENOSYS:
+	case EBADF:
+		/* neither end a pipe, O_APPEND, a bad fd: read/write says
+		 * which end and why */
+		iverbose("splice(2) refused (%s): copying with "
+		    "read(2)/write(2)", strerror(errno));
+		c->usesplice = 0;
+		break;
+	default:
+		eerr(EXIT_FAIL, "splice stdin to stdout");
+	}
 	return 1;
 }
 
 static void
-ecat_copy(const struct cat *c, uint64_t *bytesp)
+ecat_run(const struct catopt *o)
 {
-	uint64_t bytes = 0;
-	size_t want, rchunk = 0, pend = 0, off = 0;
-	char *buf = NULL;
-	int usesplice = 1;
-	double t0 = mono_sec();
-	ssize_t r;
+	struct cat c;
+	size_t want;
 
-	if (c->rate != 0) {
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	c.t0 = mono_sec();
+	/* --line-mode looks at the bytes: no splice */
+	c.usesplice = !o->lines;
+	if (o->rate != 0) {
 		/* about ten bursts a second, and at least one byte */
-		rchunk = c->rate / 10 > CHUNK ? CHUNK : (size_t)(c->rate / 10);
-		if (rchunk == 0)
-			rchunk = 1;
+		c.rchunk = o->rate / 10 > CHUNK ? CHUNK :
+		    (size_t)(o->rate / 10);
+		if (c.rchunk == 0)
+			c.rchunk = 1;
 	}
 	for (;;) {
 		if (gotsig)
-			echecksig();
-		if (ticked) {
-			ticked = 0;
-			meter_update(bytes, 0);
+			ecat_stop(&c);
+		if (gottick) {
+			gottick = 0;
+			meter_update(0);
 		}
-		if (pend > 0) {
-			/* the read/write fallback: finish what was read */
-			ewait_fd(1, POLLOUT);
-			r = write(1, buf + off, pend);
-			if (r > 0) {
-				off += (size_t)r;
-				pend -= (size_t)r;
-				bytes += (uint64_t)r;
-			} else if (errno == EAGAIN)
-				continue;
-			else if (errno == EPIPE)
-				eepipe();
-			else if (errno != EINTR)
-				eerr(EXIT_FAIL, "write stdout");
+		if (c.pend > 0) {
+			ecat_flush(&c);
 			continue;
 		}
 		want = CHUNK;
-		if (c->rate != 0) {
-			if (rate_wait(c, t0, bytes))
+		if (o->rate != 0) {
+			if (rate_wait(&c))
 				continue;
-			want = rchunk;
+			want = c.rchunk;
 		}
-		if (usesplice) {
-			r = splice(0, NULL, 1, NULL, want,
-			    SPLICE_F_MOVE | SPLICE_F_MORE | SPLICE_F_NONBLOCK);
-			if (r > 0) {
-				bytes += (uint64_t)r;
-				continue;
-			}
-			if (r == 0)
-				break;
-			switch (errno) {
-			case EINTR:
-				continue;
-			case EAGAIN:
-				ewait_pair(0, 1);
-				continue;
-			case EPIPE:
-				eepipe();
-				break;
-			case EINVAL:
-			case ENOSYS:
-			case EBADF:
-				/* neither end a pipe, O_APPEND, a bad fd:
-				 * read/write says which end and why */
-				iverbose("splice(2) refused (%s): "
-				    "copying with read(2)/write(2)",
-				    strerror(errno));
-				usesplice = 0;
-				continue;
-			default:
-				eerr(EXIT_FAIL, "splice stdin to stdout");
-			}
-		}
-		if (buf == NULL && (buf = malloc(BUFSZ)) == NULL)
-			eerr(EXIT_FAIL, "malloc");
-		ewait_fd(0, POLLIN);
-		if (gotsig || ticked)
-			continue;
-		r = read(0, buf, want < BUFSZ ? want : BUFSZ);
-		if (r > 0) {
-			pend = (size_t)r;
-			off = 0;
-		} else if (r == 0)
+		if ((c.usesplice ? ecat_splice(&c, want) :
+		    ecat_read(&c, want)) == 0)
 			break;
-		else if (errno != EINTR && errno != EAGAIN)
-			eerr(EXIT_FAIL, "read stdin");
 	}
-	free(buf);
-	*bytesp = bytes;
-	iverbose("%llu bytes copied with %s", (unsigned long long)bytes,
-	    usesplice ? "splice(2)" : "read(2)/write(2)");
+	free(c.buf);
+	iverbose("%llu bytes copied with %s", (unsigned long long)meter.bytes,
+	    c.usesplice ? "splice(2)" : "read(2)/write(2)");
 }
 
-static int
-cmd_cat(int argc, char *argv[])
+static void
+cat_parse(int *argcp, char ***argvp, struct catopt *o)
 {
-	enum { P_SIZE = 256, P_PROG, P_NUM, P_EXPECT, P_INT, P_STATS, P_RATE };
+	enum { P_SIZE = 256, P_PROG, P_NUM, P_EXPECT, P_INT, P_STATS, P_RATE,
+	    P_BAR, P_NAME };
 	static const struct option lo[] = {
 		{ "pipe-size",	required_argument, NULL, P_SIZE },
 		{ "progress",	optional_argument, NULL, P_PROG },
@@ -459,72 +710,73 @@ cmd_cat(int argc, char *argv[])
 		{ "interval",	required_argument, NULL, P_INT },
 		{ "stats",	no_argument,	   NULL, P_STATS },
 		{ "rate-limit",	required_argument, NULL, P_RATE },
+		{ "bar",	no_argument,	   NULL, P_BAR },
+		{ "line-mode",	no_argument,	   NULL, 'l' },
+		{ "name",	required_argument, NULL, P_NAME },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cat c;
-	uint64_t bytes;
-	double t0, dt;
-	int ch, progress = 0;
+	int ch;
 
-	memset(&c, 0, sizeof(c));
-	meter.interval = 1000;
-	opt_begin(argc, argv, 0, lo);
+	memset(o, 0, sizeof(*o));
+	o->interval = 1000;
+	opt_begin(*argcp, *argvp, 0, lo);
 	while ((ch = opt_next()) != -1)
 		switch (ch) {
 		case P_SIZE:
-			c.pipesize = esize("pipe size", optarg, 1, INT_MAX);
+			o->pipesize = esize("pipe size", optarg, 1, INT_MAX);
 			break;
 		case P_PROG:
 			if (optarg == NULL)
-				progress = 1;
+				o->progress = 1;
 			else if (strcmp(optarg, "force") == 0)
-				progress = 2;
+				o->progress = 2;
 			else
 				eusage("bad --progress '%.64s' (only "
 				    "--progress=force)", optarg);
 			break;
 		case P_NUM:
-			meter.numeric = 1;
+			o->numeric = 1;
 			break;
 		case P_EXPECT:
-			meter.expect = esize("expected size", optarg, 1,
+			o->expect = esize("expected size", optarg, 1,
 			    UINT64_MAX);
 			break;
 		case P_INT:
-			meter.interval = edur("interval", optarg);
-			if (meter.interval < 1 || meter.interval > 86400000)
-				eusage("interval '%.64s' is out of range",
-				    optarg);
+			o->interval = edur("interval", optarg);
+			if (o->interval < 1 || o->interval > 86400000)
+				eusage("interval '%.64s' is out of range "
+				    "(1ms to 1d)", optarg);
 			break;
 		case P_STATS:
-			c.stats = 1;
+			o->stats = 1;
 			break;
 		case P_RATE:
-			c.rate = esize("rate", optarg, 1, UINT64_MAX);
+			o->rate = esize("rate", optarg, 1, UINT64_MAX);
+			break;
+		case P_BAR:
+			o->bar = 1;
+			break;
+		case 'l':
+			o->lines = 1;
+			break;
+		case P_NAME:
+			o->name = optarg;
 			break;
 		}
-	opt_end(&argc, &argv, NULL);
-	opt_operands(argc, 0, 0);
+	opt_end(argcp, argvp, NULL);
+	opt_operands(*argcp, 0, 0);
+}
 
-	size_pipes(c.pipesize);
-	meter.line = progress == 2 || (progress == 1 && isatty(2));
-	t0 = mono_sec();
-	if (meter.line || meter.numeric)
-		emeter_start();
-	ecat_copy(&c, &bytes);
-	dt = mono_sec() - t0;
-	if (meter.line || meter.numeric) {
-		meter_stop();
-		meter_update(bytes, 1);
-	}
-	if (c.stats) {
-		char rt[32];
+static int
+cmd_cat(int argc, char *argv[])
+{
+	struct catopt o;
 
-		fmt_size(rt, sizeof(rt),
-		    (uint64_t)((double)bytes / (dt > 1e-6 ? dt : 1e-6)));
-		iwarnx("%llu bytes in %.3f s, %s/s", (unsigned long long)bytes,
-		    dt, rt);
-	}
+	cat_parse(&argc, &argv, &o);
+	size_pipes(o.pipesize);
+	emeter_start(&o);
+	ecat_run(&o);
+	meter_final(NULL);
 	return 0;
 }
 
@@ -532,7 +784,7 @@ cmd_cat(int argc, char *argv[])
 
 struct child {
 	const char	*cmd;
-	pid_t		 pid;
+	pid_t		 pid;		/* 0 once reaped */
 	int		 fd;		/* our end of its pipe, -1 when done */
 	int		 status;
 	/* tee */
@@ -543,144 +795,170 @@ struct child {
 	int		 midline;	/* its last output ended mid-line */
 };
 
-/* the CMDs of this run, for reaping as they exit */
+/* the CMDs of this run */
 static struct child *kids;
 static int nkids;
 
-static void
-onchld(int sig)
-{
-	(void)sig;
-	pipe_gotchld = 1;
-}
-
 /*
- * Reap the CMDs that have exited, so that none lingers as a zombie while
- * the others still run; called from the loops after SIGCHLD (no
- * SA_RESTART, so it also wakes a blocked call).  pid 0 marks reaped.
+ * Collect the CMDs that have ended (gotchld), so that none lingers as a
+ * zombie while the others still run.
  */
 static void
-reap_exited(void)
+reap_kids(void)
 {
-	int i, st;
+	pid_t pid;
+	int i, st, r;
 
-	if (!pipe_gotchld)
-		return;
-	pipe_gotchld = 0;
-	for (i = 0; i < nkids; i++)
-		if (kids[i].pid > 0 &&
-		    waitpid(kids[i].pid, &st, WNOHANG) == kids[i].pid) {
-			kids[i].status = exit_status(st);
+	while ((r = child_reap(&pid, &st)) == 1)
+		for (i = 0; i < nkids; i++)
+			if (kids[i].pid == pid) {
+				kids[i].status = st;
+				kids[i].pid = 0;
+			}
+	if (r == -1)			/* no child left to wait for */
+		for (i = 0; i < nkids; i++)
 			kids[i].pid = 0;
-		}
-}
-
-static void
-catch_chld(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = onchld;
-	sa.sa_flags = SA_NOCLDSTOP;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGCHLD, &sa, NULL) == -1)
-		eerr(EXIT_FAIL, "sigaction");
 }
 
 /*
  * One pipe per CMD, all made before the first fork and close-on-exec, so
  * no CMD holds another's pipe open (which would hide EOF from it).  With
  * reads, each CMD reads its pipe as stdin (tee); else it writes its stdout
- * into it (merge).  We keep the other end in ch[i].fd.
+ * into it (merge).  We keep the other end in kids[i].fd.  Each CMD runs as
+ * /bin/sh -c -- CMD, so one that starts with "-" is a command.
  */
-static struct child *
+static void
 espawn_all(int n, char *cmds[], int reads)
 {
-	struct child *ch;
+	struct childspec cs;
 	int i, p[2], *theirs;
 
-	ch = ecalloc((size_t)n, sizeof(*ch));
-	theirs = ecalloc((size_t)n, sizeof(*theirs));
-	kids = ch;
+	kids = ecalloc((size_t)n, sizeof(*kids));
 	nkids = n;
-	catch_chld();
+	theirs = ecalloc((size_t)n, sizeof(*theirs));
 	for (i = 0; i < n; i++) {
 		if (pipe2(p, O_CLOEXEC) == -1)
 			eerr(EXIT_FAIL, "pipe for CMD %d", i + 1);
-		ch[i].cmd = cmds[i];
-		ch[i].fd = reads ? p[1] : p[0];
+		kids[i].cmd = cmds[i];
+		kids[i].fd = reads ? p[1] : p[0];
 		theirs[i] = reads ? p[0] : p[1];
 		if (reads)
 			pipe_grow(theirs[i]);
 	}
 	for (i = 0; i < n; i++) {
-		if (reads)
-			ch[i].pid = spawn_sh(ch[i].cmd, theirs[i], -1, -1);
-		else
-			ch[i].pid = spawn_sh(ch[i].cmd, -1, theirs[i], -1);
-		if (ch[i].pid == -1)
+		memset(&cs, 0, sizeof(cs));
+		cs.sh = kids[i].cmd;
+		cs.fd0 = reads ? theirs[i] : -1;
+		cs.fd1 = reads ? -1 : theirs[i];
+		if ((kids[i].pid = child_start(&cs)) == -1)
 			eerr(EXIT_FAIL, "fork for CMD %d", i + 1);
 		close(theirs[i]);
 	}
 	free(theirs);
-	return ch;
 }
 
-/* reap every CMD; the first non-zero status in argument order, or 0 */
-static int
-ereap_all(struct child *ch, int n)
+/* close our ends of the CMDs' pipes: they see end of file or EPIPE */
+static void
+close_kids(void)
 {
-	int i, st = 0;
+	int i;
 
-	for (i = 0; i < n; i++) {
-		if (ch[i].fd != -1) {
-			close(ch[i].fd);
-			ch[i].fd = -1;
+	for (i = 0; i < nkids; i++)
+		if (kids[i].fd != -1) {
+			close(kids[i].fd);
+			kids[i].fd = -1;
 		}
+}
+
+/*
+ * Wait for every CMD (a terminating signal ends the wait: the CMDs are
+ * not waited for then, nor signalled); the first non-zero status in
+ * argument order, or 0.
+ */
+static int
+ewait_kids(void)
+{
+	int i, st = 0, left;
+
+	close_kids();
+	for (;;) {
+		if (gotsig)
+			eonsig();
+		reap_kids();
+		for (i = left = 0; i < nkids; i++)
+			left += kids[i].pid > 0;
+		if (left == 0)
+			break;
+		if (xpoll(NULL, 0, -1) == -1 && errno != EINTR)
+			eerr(EXIT_FAIL, "ppoll");
 	}
-	for (i = 0; i < n; i++) {
-		if (ch[i].pid > 0)
-			ch[i].status = ewaitpid(ch[i].pid);
-		ch[i].pid = 0;
-		if (ch[i].status != 0) {
+	for (i = 0; i < nkids; i++)
+		if (kids[i].status != 0) {
 			iverbose("CMD %d (%.64s) exited with status %d", i + 1,
-			    ch[i].cmd, ch[i].status);
+			    kids[i].cmd, kids[i].status);
 			if (st == 0)
-				st = ch[i].status;
+				st = kids[i].status;
 		}
-	}
 	return st;
+}
+
+static void
+free_kids(void)
+{
+	int i;
+
+	for (i = 0; i < nkids; i++)
+		free(kids[i].buf);
+	free(kids);
+	kids = NULL;
+	nkids = 0;
 }
 
 /* ---- tee --------------------------------------------------------------- */
 
 struct tee {
-	struct child	*ch;
-	int		 n;
 	int		 sink;		/* 1, or /dev/null with -q or stdout gone */
 	int		 devnull;
 	int		 outgone;	/* stdout closed under us */
 	char		*buf;
 };
 
+/* a signal ends us at once (the CMDs see end of file) */
+static void
+etee_onsig(void)
+{
+	if (gotsig) {
+		close_kids();
+		eonsig();
+	}
+}
+
+/* between two transfers: a signal, CMDs that ended */
+static void
+tee_flags(void)
+{
+	etee_onsig();
+	if (gotchld)
+		reap_kids();
+}
+
 static int
-tee_live(const struct tee *t)
+tee_live(void)
 {
 	int i, k = 0;
 
-	for (i = 0; i < t->n; i++)
-		k += t->ch[i].fd != -1;
+	for (i = 0; i < nkids; i++)
+		k += kids[i].fd != -1;
 	return k;
 }
 
 static void
-tee_drop(struct tee *t, int i)
+tee_drop(int i)
 {
 	if (errno != EPIPE)
-		iwarn("CMD %d (%.64s)", i + 1, t->ch[i].cmd);
-	close(t->ch[i].fd);
-	t->ch[i].fd = -1;
+		iwarn("CMD %d (%.64s)", i + 1, kids[i].cmd);
+	close(kids[i].fd);
+	kids[i].fd = -1;
 }
 
 static void
@@ -692,21 +970,19 @@ stdout_gone(struct tee *t)
 
 /* dup up to len bytes of stdin into child i's pipe; 0 at EOF, -1 gone */
 static ssize_t
-tee_one(struct tee *t, int i, size_t len)
+tee_one(int i, size_t len)
 {
 	ssize_t r;
 
 	for (;;) {
-		r = tee(0, t->ch[i].fd, len, SPLICE_F_NONBLOCK);
+		tee_flags();
+		r = tee(0, kids[i].fd, len, SPLICE_F_NONBLOCK);
 		if (r >= 0)
 			return r;
-		if (errno == EINTR || errno == EAGAIN) {
-			if (errno == EAGAIN)
-				ewait_pair(0, t->ch[i].fd);
-			echecksig();
-			reap_exited();
-		} else {
-			tee_drop(t, i);
+		if (errno == EAGAIN)
+			wait_pair(0, kids[i].fd);
+		else if (errno != EINTR) {
+			tee_drop(i);
 			return -1;
 		}
 	}
@@ -723,6 +999,7 @@ etee_consume(struct tee *t, size_t len, int eofok)
 	ssize_t r;
 
 	while (done < len) {
+		tee_flags();
 		r = splice(0, NULL, t->sink, NULL, len - done,
 		    SPLICE_F_MOVE | SPLICE_F_MORE | SPLICE_F_NONBLOCK);
 		if (r > 0) {
@@ -737,14 +1014,10 @@ etee_consume(struct tee *t, size_t len, int eofok)
 			eerrx(EXIT_FAIL, "stdin lost %zu bytes under us",
 			    len - done);
 		}
-		if (errno == EINTR) {
-			echecksig();
-			reap_exited();
+		if (errno == EINTR)
 			continue;
-		}
 		if (errno == EAGAIN) {
-			ewait_pair(0, t->sink);
-			reap_exited();
+			wait_pair(0, t->sink);
 			continue;
 		}
 		if (errno == EPIPE && t->sink == 1) {
@@ -757,9 +1030,12 @@ etee_consume(struct tee *t, size_t len, int eofok)
 		r = readsome(0, t->buf, len - done < BUFSZ ? len - done : BUFSZ);
 		if (r == 0 && eofok)
 			break;
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r <= 0)
 			eerr(EXIT_FAIL, "read stdin");
 		if (writeall(t->sink, t->buf, (size_t)r) == -1) {
+			etee_onsig();
 			if (errno != EPIPE)
 				eerr(EXIT_FAIL, "write stdout");
 			stdout_gone(t);
@@ -786,10 +1062,8 @@ etee_zerocopy(struct tee *t)
 	int i;
 
 	for (;;) {
-		if (gotsig)
-			echecksig();
-		reap_exited();
-		if (tee_live(t) == 0) {
+		tee_flags();
+		if (tee_live() == 0) {
 			if (t->outgone || t->sink == t->devnull)
 				return;		/* nobody left to feed */
 			if (etee_consume(t, CHUNK, 1) == 0)
@@ -797,38 +1071,42 @@ etee_zerocopy(struct tee *t)
 			continue;
 		}
 		lead = 0;
-		for (i = 0; i < t->n; i++)
-			if (t->ch[i].fd != -1 && t->ch[i].ahead > lead)
-				lead = t->ch[i].ahead;
-		for (i = 0; i < t->n; i++) {
-			if (t->ch[i].fd == -1 || t->ch[i].ahead != 0)
+		for (i = 0; i < nkids; i++)
+			if (kids[i].fd != -1 && kids[i].ahead > lead)
+				lead = kids[i].ahead;
+		for (i = 0; i < nkids; i++) {
+			if (kids[i].fd == -1 || kids[i].ahead != 0)
 				continue;
-			r = tee_one(t, i, lead != 0 ? lead : CHUNK);
+			r = tee_one(i, lead != 0 ? lead : CHUNK);
 			if (r == 0 && lead == 0)
 				return;		/* EOF, and nobody is ahead */
 			if (r == 0)
 				eerrx(EXIT_FAIL, "stdin lost data under us");
 			if (r < 0)
 				continue;
-			t->ch[i].ahead = (size_t)r;
+			kids[i].ahead = (size_t)r;
 			if (lead == 0)
 				lead = (size_t)r;
 		}
 		min = 0;
-		for (i = 0; i < t->n; i++)
-			if (t->ch[i].fd != -1 &&
-			    (min == 0 || t->ch[i].ahead < min))
-				min = t->ch[i].ahead;
+		for (i = 0; i < nkids; i++)
+			if (kids[i].fd != -1 &&
+			    (min == 0 || kids[i].ahead < min))
+				min = kids[i].ahead;
 		if (min == 0)
 			continue;		/* the CMDs that had it are gone */
 		etee_consume(t, min, 0);
-		for (i = 0; i < t->n; i++)
-			if (t->ch[i].fd != -1)
-				t->ch[i].ahead -= min;
+		for (i = 0; i < nkids; i++)
+			if (kids[i].fd != -1)
+				kids[i].ahead -= min;
 	}
 }
 
-/* stdin is not a pipe: read once, write to every CMD and to stdout */
+/*
+ * stdin is not a pipe: read once, write to every CMD and to stdout.  A
+ * signal may cut a block short: the CMDs and stdout then have a prefix of
+ * the input each, not necessarily the same one.
+ */
 static void
 etee_copy(struct tee *t)
 {
@@ -836,18 +1114,24 @@ etee_copy(struct tee *t)
 	int i;
 
 	for (;;) {
-		reap_exited();
-		if (tee_live(t) == 0 && (t->outgone || t->sink == t->devnull))
+		tee_flags();
+		if (tee_live() == 0 && (t->outgone || t->sink == t->devnull))
 			return;
 		if ((r = readsome(0, t->buf, BUFSZ)) == 0)
 			return;
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r < 0)
 			eerr(EXIT_FAIL, "read stdin");
-		for (i = 0; i < t->n; i++)
-			if (t->ch[i].fd != -1 &&
-			    writeall(t->ch[i].fd, t->buf, (size_t)r) == -1)
-				tee_drop(t, i);
+		for (i = 0; i < nkids; i++) {
+			if (kids[i].fd == -1 ||
+			    writeall(kids[i].fd, t->buf, (size_t)r) == 0)
+				continue;
+			etee_onsig();		/* EINTR: a signal */
+			tee_drop(i);
+		}
 		if (t->sink == 1 && writeall(1, t->buf, (size_t)r) == -1) {
+			etee_onsig();
 			if (errno != EPIPE)
 				eerr(EXIT_FAIL, "write stdout");
 			stdout_gone(t);
@@ -873,9 +1157,8 @@ cmd_tee(int argc, char *argv[])
 	if ((t.buf = malloc(BUFSZ)) == NULL)
 		eerr(EXIT_FAIL, "malloc");
 	t.sink = opt.quiet ? t.devnull : 1;
-	t.n = argc;
 	size_pipes(0);
-	t.ch = espawn_all(argc, argv, 1);
+	espawn_all(argc, argv, 1);
 	if (isfifo(0)) {
 		iverbose("stdin is a pipe: tee(2), zero-copy");
 		etee_zerocopy(&t);
@@ -883,8 +1166,8 @@ cmd_tee(int argc, char *argv[])
 		iverbose("stdin is not a pipe: read(2)/write(2)");
 		etee_copy(&t);
 	}
-	st = ereap_all(t.ch, t.n);
-	free(t.ch);
+	st = ewait_kids();
+	free_kids();
 	free(t.buf);
 	close(t.devnull);
 	if (st == 0 && t.outgone)
@@ -894,30 +1177,76 @@ cmd_tee(int argc, char *argv[])
 
 /* ---- merge ------------------------------------------------------------- */
 
+#define OUTHIGH		(64 * 1024)	/* flush the output buffer from here */
+#define STOPGRACE	0.5		/* s: a signal, stdout takes nothing */
+
+/*
+ * The output: lines gathered into one buffer, written before we may block.
+ * What a write cut short leaves unwritten stays in the buffer, so a
+ * signal never loses what was read.
+ */
 struct merge {
-	struct child	*ch;
-	int		 n;
 	int		 sep;
 	int		 tag;
 	int		 owner;		/* CMD in mid-line on stdout, or -1 */
-	struct recout	 out;
+	int		 stopping;	/* a signal came: only write out */
+	char		*buf;
+	size_t		 len, cap;
 };
 
-static void
-eput(struct merge *m, const void *p, size_t len, int sep)
+/* write the buffer; what was not written stays.  -1 errno */
+static int
+merge_write(struct merge *m)
 {
-	if (recout_put(&m->out, p, len, sep) == -1) {
-		if (errno == EPIPE)
-			eepipe();
-		eerr(EXIT_FAIL, "write stdout");
+	size_t done = 0;
+	int r;
+
+	if (m->len == 0)
+		return 0;
+	r = writeall_n(1, m->buf, m->len, &done);
+	memmove(m->buf, m->buf + done, m->len - done);
+	m->len -= done;
+	return r;
+}
+
+/*
+ * Flush the output.  A signal that cuts the write short is acted on by
+ * the loop (emerge_run), where every CMD's buffer is in a known state:
+ * what was not written stays in the buffer till then.
+ */
+static void
+eflush(struct merge *m)
+{
+	if (merge_write(m) == 0 || (errno == EINTR && gotsig))
+		return;
+	if (errno == EPIPE)
+		eepipe();
+	eerr(EXIT_FAIL, "write stdout");
+}
+
+/* add a piece of a line (and sep, unless REC_RAW) to the output */
+static void
+eput(struct merge *m, const void *p, size_t n, int sep)
+{
+	size_t need = m->len + n + 1;
+
+	if (need > m->cap) {
+		m->cap = need > 2 * m->cap ? need : 2 * m->cap;
+		m->buf = ereallocarray(m->buf, m->cap, 1);
 	}
+	memcpy(m->buf + m->len, p, n);
+	m->len += n;
+	if (sep != REC_RAW)
+		m->buf[m->len++] = (char)sep;
+	if (m->len >= OUTHIGH && !m->stopping)
+		eflush(m);
 }
 
 /* emit len bytes of child i's output that end where a line ends (or not) */
 static void
 merge_emit(struct merge *m, int i, const char *p, size_t len, int complete)
 {
-	struct child *c = &m->ch[i];
+	struct child *c = &kids[i];
 	char tag[32];
 	const char *e;
 	int tl;
@@ -945,21 +1274,55 @@ merge_emit(struct merge *m, int i, const char *p, size_t len, int complete)
 	}
 }
 
+/*
+ * gotsig: the lines read from the CMDs are written out whole, for as long
+ * as stdout takes them: the kick of lib/sig.c cuts a blocked write short,
+ * and STOPGRACE without progress ends it.  A line a CMD had not finished
+ * is not made up into one: only the CMD that owns stdout (a long line,
+ * part of it written already) gets the rest of what it sent.  Then
+ * re-raise; the CMDs are not signalled, they get EPIPE or SIGPIPE at
+ * their next write.
+ */
+static void
+emerge_stop(struct merge *m)
+{
+	double last;
+	size_t before;
+
+	if (!m->stopping) {
+		m->stopping = 1;
+		if (m->owner != -1 && kids[m->owner].len > 0) {
+			merge_emit(m, m->owner, kids[m->owner].buf,
+			    kids[m->owner].len, 0);
+			kids[m->owner].len = 0;
+		}
+		for (last = mono_sec(); m->len > 0;) {
+			before = m->len;
+			if (merge_write(m) == 0 || errno != EINTR)
+				break;
+			if (m->len < before)
+				last = mono_sec();
+			else if (mono_sec() - last > STOPGRACE)
+				break;
+		}
+	}
+	close_kids();
+	eonsig();
+}
+
 /* read what child i has; give out its complete lines */
 static void
 merge_read(struct merge *m, int i)
 {
-	struct child *c = &m->ch[i];
+	struct child *c = &kids[i];
 	const char *last;
 	size_t done;
 	ssize_t r;
 
 	r = read(c->fd, c->buf + c->len, MERGEBUF - c->len);
 	if (r < 0) {
-		if (errno == EINTR || errno == EAGAIN) {
-			echecksig();
+		if (errno == EINTR || errno == EAGAIN)
 			return;
-		}
 		iwarn("read output of CMD %d (%.64s)", i + 1, c->cmd);
 		r = 0;
 	}
@@ -997,6 +1360,56 @@ merge_read(struct merge *m, int i)
 	}
 }
 
+/* read the CMDs' pipes until every one is at end of file */
+static void
+emerge_run(struct merge *m)
+{
+	struct pollfd *pf;
+	int i, k, nopen;
+
+	pf = ecalloc((size_t)nkids, sizeof(*pf));
+	for (;;) {
+		if (gotsig)
+			emerge_stop(m);
+		if (gotchld)
+			reap_kids();
+		nopen = 0;
+		for (i = k = 0; i < nkids; i++) {
+			if (kids[i].fd == -1)
+				continue;
+			nopen++;
+			if (m->owner != -1 && m->owner != i)
+				continue;
+			pf[k].fd = kids[i].fd;
+			pf[k].events = POLLIN;
+			pf[k].revents = 0;
+			k++;
+		}
+		if (nopen == 0)
+			break;
+		/* before we may block: what is complete goes out */
+		eflush(m);
+		if (gotsig)
+			continue;
+		if (xpoll(pf, (nfds_t)k, -1) == -1) {
+			if (errno != EINTR)
+				eerr(EXIT_FAIL, "ppoll");
+			continue;
+		}
+		for (i = k = 0; i < nkids; i++) {
+			if (kids[i].fd == -1 ||
+			    (m->owner != -1 && m->owner != i))
+				continue;
+			if (pf[k++].revents != 0)
+				merge_read(m, i);
+		}
+	}
+	eflush(m);
+	if (gotsig)
+		emerge_stop(m);
+	free(pf);
+}
+
 static int
 cmd_merge(int argc, char *argv[])
 {
@@ -1006,8 +1419,7 @@ cmd_merge(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct merge m;
-	struct pollfd *pf;
-	int c, i, k, nopen;
+	int c, i;
 
 	memset(&m, 0, sizeof(m));
 	opt_begin(argc, argv, OPT_NULL, lo);
@@ -1017,57 +1429,16 @@ cmd_merge(int argc, char *argv[])
 	opt_end(&argc, &argv, NULL);
 	opt_operands(argc, 1, -1);
 
-	m.n = argc;
 	m.sep = opt.sep;
 	m.owner = -1;
-	recout_init(&m.out, 1, 64 * 1024);
-	pf = ecalloc((size_t)argc, sizeof(*pf));
-	m.ch = espawn_all(argc, argv, 0);
-	for (i = 0; i < m.n; i++)
-		if ((m.ch[i].buf = malloc(MERGEBUF)) == NULL)
+	espawn_all(argc, argv, 0);
+	for (i = 0; i < nkids; i++)
+		if ((kids[i].buf = malloc(MERGEBUF)) == NULL)
 			eerr(EXIT_FAIL, "malloc");
-	for (;;) {
-		reap_exited();
-		nopen = 0;
-		for (i = k = 0; i < m.n; i++) {
-			if (m.ch[i].fd == -1)
-				continue;
-			nopen++;
-			if (m.owner != -1 && m.owner != i)
-				continue;
-			pf[k].fd = m.ch[i].fd;
-			pf[k].events = POLLIN;
-			pf[k].revents = 0;
-			k++;
-		}
-		if (nopen == 0)
-			break;
-		/* before we may block: what is complete goes out */
-		if (recout_flush(&m.out) == -1) {
-			if (errno == EPIPE)
-				eepipe();
-			eerr(EXIT_FAIL, "write stdout");
-		}
-		ewait_io(pf, (nfds_t)k);
-		for (i = k = 0; i < m.n; i++) {
-			if (m.ch[i].fd == -1 ||
-			    (m.owner != -1 && m.owner != i))
-				continue;
-			if (pf[k++].revents != 0)
-				merge_read(&m, i);
-		}
-	}
-	if (recout_flush(&m.out) == -1) {
-		if (errno == EPIPE)
-			eepipe();
-		eerr(EXIT_FAIL, "write stdout");
-	}
-	c = ereap_all(m.ch, m.n);
-	for (i = 0; i < m.n; i++)
-		free(m.ch[i].buf);
-	free(m.ch);
-	free(pf);
-	recout_free(&m.out);
+	emerge_run(&m);
+	c = ewait_kids();
+	free_kids();
+	free(m.buf);
 	return c;
 }
 
@@ -1082,6 +1453,7 @@ struct fdinfo {
 	long long	 queued;	/* -1 when unknown */
 	long long	 size;		/* regular files, -1 otherwise */
 	char		 name[PATH_MAX];
+	size_t		 namelen;	/* 0: none */
 	const char	*domain;	/* sockets */
 	const char	*socktype;
 };
@@ -1125,13 +1497,8 @@ describe(struct fdinfo *f, int fd, const char *fdname)
 		    (fl & O_ACCMODE) == O_WRONLY ? "w" : "rw";
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	if ((n = readlink(link, f->name, sizeof(f->name) - 1)) > 0)
-		f->name[n] = '\0';
-	else
-		f->name[0] = '\0';
-	/* a path may hold anything: keep the table row on one line */
-	for (char *p = f->name; *p != '\0'; p++)
-		if (*p == '\n' || *p == '\t')
-			*p = '?';
+		f->namelen = (size_t)n;
+	f->name[f->namelen] = '\0';
 	if (S_ISFIFO(st.st_mode)) {
 		f->type = strncmp(f->name, "pipe:[", 6) == 0 ? "pipe" : "fifo";
 		f->capacity = pipe_capacity(fd);
@@ -1168,68 +1535,57 @@ num_or_dash(char *buf, size_t len, long long v)
 		snprintf(buf, len, "%lld", v);
 }
 
+/* a number, or null when it does not apply (-1) */
 static void
-pipe_json_str(const char *s)
+jw_numkey(struct jw *w, const char *key, long long v)
 {
-	const unsigned char *p;
-
-	if (s == NULL) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-}
-
-static void
-json_num(long long v)
-{
+	jw_key(w, key);
 	if (v < 0)
-		fputs("null", stdout);
+		jw_null(w);
 	else
-		printf("%lld", v);
+		jw_int(w, v);
 }
 
+/* one JSON object; a name that is not UTF-8 is encoded as json.c says */
 static void
 info_json(const struct fdinfo *f, int n)
 {
+	struct jw w;
 	int i;
 
-	putchar('{');
+	jw_init(&w, stdout);
+	jw_obj(&w);
 	for (i = 0; i < n; i++) {
-		printf("%s\"%s\":{\"fd\":%d,\"type\":", i ? "," : "",
-		    f[i].fdname, f[i].fd);
-		pipe_json_str(f[i].type);
-		fputs(",\"mode\":", stdout);
-		pipe_json_str(f[i].mode);
-		fputs(",\"capacity\":", stdout);
-		json_num(f[i].capacity);
-		fputs(",\"queued\":", stdout);
-		json_num(f[i].queued);
-		fputs(",\"size\":", stdout);
-		json_num(f[i].size);
-		fputs(",\"name\":", stdout);
-		pipe_json_str(f[i].name[0] != '\0' ? f[i].name : NULL);
-		fputs(",\"domain\":", stdout);
-		pipe_json_str(f[i].domain);
-		fputs(",\"socktype\":", stdout);
-		pipe_json_str(f[i].socktype);
-		putchar('}');
+		jw_key(&w, f[i].fdname);
+		jw_obj(&w);
+		jw_key(&w, "fd");
+		jw_int(&w, f[i].fd);
+		jw_key(&w, "type");
+		jw_str(&w, f[i].type);
+		jw_key(&w, "mode");
+		jw_str(&w, f[i].mode);
+		jw_numkey(&w, "capacity", f[i].capacity);
+		jw_numkey(&w, "queued", f[i].queued);
+		jw_numkey(&w, "size", f[i].size);
+		jw_key(&w, "name");
+		if (f[i].namelen > 0)
+			jw_strn(&w, f[i].name, f[i].namelen);
+		else
+			jw_null(&w);
+		jw_key(&w, "domain");
+		jw_str(&w, f[i].domain);
+		jw_key(&w, "socktype");
+		jw_str(&w, f[i].socktype);
+		jw_end(&w, '}');
 	}
-	fputs("}\n", stdout);
+	jw_end(&w, '}');
 }
 
+/* a table, one row per descriptor; names escaped for the terminal */
 static void
 info_text(const struct fdinfo *f, int n)
 {
+	static char name[PATH_MAX * 4 + 1];
 	char cap[24], q[24], sz[24], type[48];
 	int i;
 
@@ -1245,9 +1601,12 @@ info_text(const struct fdinfo *f, int n)
 			    f[i].socktype : "?");
 		else
 			strlcpy(type, f[i].type, sizeof(type));
+		if (f[i].namelen > 0)
+			fmt_vis(name, sizeof(name), f[i].name, f[i].namelen);
+		else
+			strlcpy(name, "-", sizeof(name));
 		printf("%-6s %-18s %-4s %9s %9s %12s  %s\n", f[i].fdname, type,
-		    f[i].mode != NULL ? f[i].mode : "-", cap, q, sz,
-		    f[i].name[0] != '\0' ? f[i].name : "-");
+		    f[i].mode != NULL ? f[i].mode : "-", cap, q, sz, name);
 	}
 }
 
@@ -1273,19 +1632,45 @@ cmd_info(int argc, char *argv[])
 
 /* ---- main -------------------------------------------------------------- */
 
+#define CAT_OPTS \
+	"      --pipe-size SIZE  set the capacity of the adjacent pipes " \
+	    "(default: raise\n" \
+	"                        them to 1M where allowed)\n" \
+	"      --progress[=force]  a live progress line on stderr (on a " \
+	    "terminal only,\n" \
+	"                        unless =force)\n" \
+	"      --bar             add a bar to the progress line\n" \
+	"      --name NAME       start the progress line (and --stats) " \
+	    "with NAME:\n" \
+	"      --numeric         one integer per update on stderr: " \
+	    "percent, or bytes\n" \
+	"      --expect SIZE     the size of the input, for percent and " \
+	    "ETA (default: the\n" \
+	"                        size of a regular file on stdin)\n" \
+	"      --interval DUR    meter updates (default 1s, 1ms to 1d)\n" \
+	"  -l, --line-mode       count lines, not bytes (the meter, " \
+	    "--expect)\n" \
+	"      --stats           one summary line on stderr at the end\n" \
+	"      --rate-limit RATE  at most RATE bytes a second (K, M, G)\n"
+
 static const struct verb verbs[] = {
 	{ "cat", cmd_cat,
-	    "[--pipe-size SIZE] [--progress[=force]] [--numeric] "
-	    "[--expect SIZE] [--interval DUR] [--stats] [--rate-limit RATE] "
-	    "[-q | --quiet] [-v | --verbose]",
-	    "copy stdin to stdout, with splice(2) where the kernel allows" },
+	    "[--pipe-size SIZE] [--progress[=force]] [--bar] [--name NAME] "
+	    "[--numeric] [--expect SIZE] [--interval DUR] [-l | --line-mode] "
+	    "[--stats] [--rate-limit RATE] [-q | --quiet] [-v | --verbose]",
+	    "copy stdin to stdout, with splice(2) where the kernel allows",
+	    CAT_OPTS },
 	{ "tee", cmd_tee, "[-q | --quiet] [-v | --verbose] CMD...",
-	    "copy stdin to each CMD (run by /bin/sh -c) and to stdout" },
+	    "copy stdin to each CMD (run by /bin/sh -c) and to stdout",
+	    "  (-q: do not copy stdin to stdout)\n" },
 	{ "merge", cmd_merge, "[-0 | --null] [--tag] [-v | --verbose] CMD...",
-	    "run the CMDs at once, their output to stdout, no line split" },
+	    "run the CMDs at once, their output to stdout, no line split",
+	    "      --tag             start each line with its CMD's index " \
+	    "and a colon\n" },
 	{ "info", cmd_info, "[--json]",
-	    "describe stdin and stdout: type, pipe capacity, bytes queued" },
-	{ NULL, NULL, NULL, NULL },
+	    "describe stdin and stdout: type, pipe capacity, bytes queued",
+	    NULL },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
 
 int

@@ -5,6 +5,7 @@
  * holds before it calls eonsig().
  */
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,19 +26,6 @@ readsome(int fd, void *buf, size_t n)
 		if (r >= 0 || errno != EINTR || gotsig)
 			return r;
 	}
-}
-
-/* the old poll that re-raised INT/TERM/HUP itself; tools move to xpoll */
-int
-epollsig(struct pollfd *p, nfds_t n, long long ms)
-{
-	int r = xpoll(p, n, ms);
-
-	if (r == -1 && errno == EINTR) {
-		eonsig();
-		return 0;
-	}
-	return r;
 }
 
 /* 1 when fd is ready, 0 when ms ran out, -1 with errno (EINTR: gotsig) */
@@ -193,4 +181,34 @@ xfer_step(struct xfer *x, size_t max)
 		return -1;
 	x->bytes += (uint64_t)r;
 	return r;
+}
+
+/*
+ * What fd still holds, for a "not delivered" count: exact for a regular
+ * file (size minus offset) and for a pipe whose writers are gone (what
+ * is queued); otherwise what is queued now, a lower bound.
+ */
+uint64_t
+fd_rest(int fd, int *exact)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct stat st;
+	off_t off;
+	int q;
+
+	*exact = 0;
+	if (fstat(fd, &st) == -1)
+		return 0;
+	if (S_ISREG(st.st_mode)) {
+		if ((off = lseek(fd, 0, SEEK_CUR)) == -1)
+			return 0;
+		*exact = 1;
+		return st.st_size > off ? (uint64_t)(st.st_size - off) : 0;
+	}
+	if (ioctl(fd, FIONREAD, &q) == -1 || q < 0)
+		q = 0;
+	if (S_ISFIFO(st.st_mode) && poll(&p, 1, 0) == 1 &&
+	    (p.revents & POLLHUP))
+		*exact = 1;
+	return (uint64_t)q;
 }

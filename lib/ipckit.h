@@ -175,7 +175,6 @@ int	 xpoll_until(struct pollfd *, nfds_t, const struct deadline *);
 int	 tick_arm(long long, long long);	/* ms, interval ms; 0 disarms */
 void	 eonsig(void);			/* gotsig: clean up, re-raise */
 void	 eraise(int) __attribute__((noreturn));
-void	 echecksig(void);		/* old name of eonsig, going away */
 
 /* ---- child.c: commands a tool runs ------------------------------------- */
 
@@ -203,8 +202,8 @@ int	 exit_status(int);		/* wait status -> shell status */
 ssize_t	 readsome(int, void *, size_t);
 int	 writeall(int, const void *, size_t);
 int	 writeall_n(int, const void *, size_t, size_t *);	/* bytes done */
+uint64_t fd_rest(int, int *);	/* what fd still holds; *exact 1 if exact */
 int	 waitfd(int, short, long long);	/* 1 ready, 0 time up, -1 errno */
-int	 epollsig(struct pollfd *, nfds_t, long long);	/* going away */
 int	 set_nonblock(int, int);
 int	 pipe_capacity(int);		/* -1 when not a pipe */
 int	 pipe_queued(int);		/* FIONREAD */
@@ -490,11 +489,6 @@ void	 recout_free(struct recout *);
 /* append a record (+ separator unless sep is REC_RAW); -1 on error */
 int	 recout_put(struct recout *, const void *, size_t, int);
 int	 recout_flush(struct recout *);
-
-/* ---- spawn.c: the old calls, until ipc-pipe moves to child.c --------- */
-
-pid_t	 spawn_sh(const char *, int, int, int);	/* cmd, fd0, fd1, closefd */
-int	 ewaitpid(pid_t);		/* wait, retry EINTR, shell status */
 
 /* ---- name.c: POSIX object names and SysV keys -------------------------- */
 

@@ -307,9 +307,3 @@ sig_deliver(const sigset_t *set)
 	return signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
-/* the old name, until every tool calls eonsig */
-void
-echecksig(void)
-{
-	eonsig();
-}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# fifo.bats - ipc-fifo: mk, send, recv, rm, info (SPEC 2, RELIABILITY
-# 1-5 and 9-12), with real FIFOs, real processes and real peers.
+# fifo.bats - ipc-fifo: mk, send, recv, rm, info (ipc-fifo(1); the
+# reliability cases 1-5 and 9-12 of test/cases.md), with real FIFOs, real
+# processes and real peers.
 
 load helpers
 bats_require_minimum_version 1.5.0
@@ -36,9 +37,39 @@ local_teardown() {
 	touch "$BATS_TEST_TMPDIR/release"
 }
 
+# send signal SIG to PID, which must then end within 5 s (at once, on a
+# loaded machine); its status in $reaped
+kill_reap() {
+	local n=50
+	kill -s "$1" "$2"
+	while [ "$(awk '{ print $3 }' "/proc/$2/stat" 2>/dev/null)" != Z ] &&
+	    kill -0 "$2" 2>/dev/null && [ "$n" -gt 0 ]; do
+		n=$((n - 1))
+		sleep 0.1
+	done
+	if [ "$n" -eq 0 ]; then
+		echo "pid $2 still runs 5 s after SIG$1" >&2
+		kill -KILL "$2"
+		return 1
+	fi
+	reap "$2"
+}
+
+# the status a shell shows for a death by signal SIG
+sigstatus() {
+	echo $((128 + $(kill -l "$1")))
+}
+
+# wait until a process has run a while (a busy copy, not yet blocked)
+busy() {
+	wait_for 100 test -d "/proc/$1"
+	sleep 0.3
+	[ "$(awk '{ print $3 }' "/proc/$1/stat")" != Z ]
+}
+
 # ---- mk ---------------------------------------------------------------
 
-@test "mk: FIFOs are created 0600 even under umask 000" {
+@test "case 12: mk: FIFOs are created 0600 even under umask 000" {
 	umask 000
 	run ipc-fifo mk a b
 	assert_success
@@ -72,7 +103,7 @@ local_teardown() {
 	[ -p new1 ] && [ -p new2 ] && [ -p old ]
 }
 
-@test "mk: a dangling symlink is not followed: nothing made at its target" {
+@test "case 9: mk: a dangling symlink is not followed: nothing made at its target" {
 	ln -s target dangling
 	run ipc-fifo mk dangling
 	assert_failure 1
@@ -98,7 +129,7 @@ local_teardown() {
 
 # ---- rm ---------------------------------------------------------------
 
-@test "rm: removes FIFOs, refuses anything else (status 1), the rest still removed" {
+@test "cases 9 and 12: rm: removes FIFOs, refuses anything else (status 1), the rest still removed" {
 	ipc-fifo mk f1 f2 target
 	echo precious >reg
 	mkdir dir
@@ -165,7 +196,7 @@ local_teardown() {
 	reap "$sp"; [ "$reaped" -eq 0 ]
 }
 
-@test "send with no reader: --timeout gives 124 in bounded time, --nowait at once, -q silent" {
+@test "case 10: send with no reader: --timeout gives 124 in bounded time, --nowait at once, -q silent" {
 	ipc-fifo mk f
 	local t0=$SECONDS
 	run --separate-stderr ipc-fifo send --timeout 500ms f </dev/null
@@ -174,7 +205,7 @@ local_teardown() {
 	[ $((SECONDS - t0)) -lt 10 ]
 	run --separate-stderr ipc-fifo send --nowait f </dev/null
 	assert_failure 124
-	[ "$stderr" = "ipc-fifo: send f: no reader (--nowait)" ]
+	[ "$stderr" = "ipc-fifo: send f: no reader came (--nowait)" ]
 	run --separate-stderr ipc-fifo send -q -t 0 f </dev/null
 	assert_failure 124
 	[ -z "$stderr" ]
@@ -225,7 +256,7 @@ abc"
 
 # ---- safety: symlinks, regular files, modes ---------------------------
 
-@test "a regular file is refused by send, recv and info, and never written" {
+@test "case 9: a regular file is refused by send, recv and info, and never written" {
 	printf precious >reg
 	run --separate-stderr ipc-fifo send reg <<<"clobber"
 	assert_failure 1
@@ -242,7 +273,7 @@ abc"
 	[ "$(cat reg)" = precious ]
 }
 
-@test "a dangling symlink is refused, its target never created" {
+@test "case 9: a dangling symlink is refused, its target never created" {
 	ln -s target dangling
 	run ipc-fifo send --create --timeout 1s dangling </dev/null
 	assert_failure 1
@@ -252,7 +283,7 @@ abc"
 	[ -L dangling ] && [ ! -e target ]
 }
 
-@test "a symlink to a FIFO is refused: no reader or writer ever connects to the target" {
+@test "case 9: a symlink to a FIFO is refused: no reader or writer ever connects to the target" {
 	ipc-fifo mk target
 	ln -s target link
 	# a reader on the target would get anything written through the link
@@ -273,7 +304,7 @@ abc"
 	[ -L link ] && [ -p target ]
 }
 
-@test "--create makes the FIFO 0600 under umask 000 (or --mode) and leaves it without --rm" {
+@test "case 12: --create makes the FIFO 0600 under umask 000 (or --mode) and leaves it without --rm" {
 	umask 000
 	ipc-fifo recv --create f >out 3>&- &
 	local rp=$!
@@ -291,7 +322,7 @@ abc"
 	[ "$(perms g)" = 620 ]
 }
 
-@test "recv --create --rm leaves nothing: at the end, and after SIGTERM, SIGINT, SIGHUP" {
+@test "case 4: recv --create --rm leaves nothing: at the end, and after SIGTERM, SIGINT, SIGHUP" {
 	echo data | ipc-fifo send --create f 3>&- &
 	run ipc-fifo recv --create --rm f
 	assert_success
@@ -351,7 +382,7 @@ abc"
 	[ ! -e f ]
 }
 
-@test "--rm never removes what replaced the FIFO meanwhile" {
+@test "case 12: --rm never removes what replaced the FIFO meanwhile" {
 	ipc-fifo recv --create --rm f 3>&- &
 	local p=$!
 	wait_for 100 test -p f
@@ -402,7 +433,7 @@ abc"
 	grep -q 'reader went away after 2 bytes: 4 bytes not delivered (4 left unread in the FIFO' err
 }
 
-@test "send --atomic: 8 writers x 10,000 records of up to 4000 bytes never interleave" {
+@test "case 11: send --atomic: 8 writers x 10,000 records of up to 4000 bytes never interleave" {
 	local s
 	for s in 0 1 2 3 4 5 6 7; do
 		"$PY" -c '
@@ -443,7 +474,7 @@ print("ok", n)'
 	assert_output 'ok 80000'
 }
 
-@test "send --atomic: a record over PIPE_BUF is refused whole, the ones before it stay sent" {
+@test "case 11: send --atomic: a record over PIPE_BUF is refused whole, the ones before it stay sent" {
 	ipc-fifo mk f
 	{
 		echo first
@@ -573,23 +604,25 @@ print("ok", n)'
 
 # ---- info --------------------------------------------------------------
 
-@test "info: type, owner, mode, readers, writers, queued; --json" {
+@test "info: type, owner, perms, readers, writers, usedbytes; --json" {
 	ipc-fifo mk --mode 0640 f
 	run --separate-stderr ipc-fifo info f
 	assert_success
 	assert_line --regexp '^type +fifo$'
-	assert_line --regexp '^owner +root$'
-	assert_line --regexp '^mode +0640$'
+	assert_line --regexp '^owner +root \(0\)$'
+	assert_line --regexp '^perms +0640$'
 	assert_line --regexp '^readers +0$'
 	assert_line --regexp '^writers +0$'
-	assert_line --regexp '^queued +0$'
+	assert_line --regexp '^usedbytes +0$'
+	assert_line --regexp '^mtime +[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}[+-][0-9]{2}:[0-9]{2}$'
 	run ipc-fifo info --json f
 	assert_success
 	run "$PY" -c '
 import json, sys
 d = json.loads(sys.stdin.read())
-assert d["type"] == "fifo" and d["mode"] == "0640" and d["uid"] == 0
-assert d["readers"] == 0 and d["writers"] == 0 and d["queued"] == 0 and d["complete"] is True
+assert d["type"] == "fifo" and d["perms"] == "0640" and d["uid"] == 0 and d["owner"] == "root"
+assert d["readers"] == 0 and d["writers"] == 0 and d["usedbytes"] == 0 and d["complete"] is True
+assert isinstance(d["mtime"], int)
 print(d["path"])' <<<"$output"
 	assert_success
 	assert_output f
@@ -607,13 +640,13 @@ open("opened", "w").close()
 time.sleep(60)' 3>&- &
 	local rp=$!
 	wait_for 100 test -e opened
-	wait_for 100 bash -c 'ipc-fifo info f | grep -q "^queued *10$"'
+	wait_for 100 bash -c 'ipc-fifo info f | grep -q "^usedbytes *10$"'
 	run ipc-fifo info --json f
 	assert_success
 	run "$PY" -c '
 import json, sys
 d = json.loads(sys.stdin.read())
-assert (d["readers"], d["writers"], d["queued"]) == (1, 1, 10), d
+assert (d["readers"], d["writers"], d["usedbytes"]) == (1, 1, 10), d
 assert d["capacity"] >= 4096 and d["complete"], d' <<<"$output"
 	assert_success
 	# the reader leaves with all 10 bytes unread: the sender says so
@@ -631,7 +664,7 @@ assert d["capacity"] >= 4096 and d["complete"], d' <<<"$output"
 	wait_for 100 sleeping "$wp"
 	run ipc-fifo info f
 	assert_success
-	assert_line --regexp '^queued +0$'
+	assert_line --regexp '^usedbytes +0$'
 	sleep 0.3
 	run ipc-fifo recv --timeout 20s f
 	assert_success
@@ -645,11 +678,11 @@ assert d["capacity"] >= 4096 and d["complete"], d' <<<"$output"
 	as_nobody ipc-fifo mk "$d/f"
 	run as_nobody ipc-fifo info "$d/f"
 	assert_success
-	assert_line --regexp '^owner +nobody$'
+	assert_line --regexp '^owner +nobody \(65534\)$'
 	assert_line --regexp '^readers +0\+?$'
 	run as_nobody ipc-fifo info --json "$d/f"
 	assert_success
-	assert_output --regexp '"queued":(0|null)'
+	assert_output --regexp '"usedbytes":(0|null)'
 }
 
 # ---- permissions -------------------------------------------------------
@@ -670,9 +703,9 @@ assert d["capacity"] >= 4096 and d["complete"], d' <<<"$output"
 	[ "$(stat -c '%a %U' "$d/g")" = '600 nobody' ]
 }
 
-# ---- every-tool cases (RELIABILITY 1-5) --------------------------------
+# ---- every-tool cases (1-5) ------------------------------------------
 
-@test "recv | head -c1: prompt exit 141, quietly, also with SIGPIPE ignored" {
+@test "case 1: recv | head -c1: prompt exit 141, quietly, also with SIGPIPE ignored" {
 	ipc-fifo mk f
 	{ yes | ipc-fifo send f; } 2>/dev/null 3>&- &
 	run --separate-stderr bash -c 'timeout 20 ipc-fifo recv f | head -c1; echo " ${PIPESTATUS[0]}"'
@@ -687,7 +720,7 @@ assert d["capacity"] >= 4096 and d["complete"], d' <<<"$output"
 	[ -z "$stderr" ]
 }
 
-@test "started with stdin, stdout or stderr closed: no confusion with the FIFO's descriptor" {
+@test "case 2: started with stdin, stdout or stderr closed: no confusion with the FIFO's descriptor" {
 	ipc-fifo mk f
 	ipc-fifo recv --timeout 20s f >out 3>&- &
 	local rp=$!
@@ -708,7 +741,7 @@ assert d["capacity"] >= 4096 and d["complete"], d' <<<"$output"
 	assert_output data2
 }
 
-@test "SIGSTOP/SIGCONT and stray signals on both sides mid-transfer: output equals input" {
+@test "case 3: SIGSTOP/SIGCONT and stray signals on both sides mid-transfer: output equals input" {
 	randfile in 16384
 	ipc-fifo mk f
 	mkfifo src
@@ -733,7 +766,7 @@ assert d["capacity"] >= 4096 and d["complete"], d' <<<"$output"
 	cmp in out
 }
 
-@test "hostile arguments: status 2 for bad numbers, 1 for a huge path, one line each" {
+@test "case 5: hostile arguments: status 2 for bad numbers, 1 for a huge path, one line each" {
 	local big
 	big=$(head -c 65536 /dev/zero | tr '\0' a)
 	for a in -1 0 99999999999999999999 18446744073709551617 x ''; do
@@ -774,4 +807,194 @@ next" </dev/null
 	run --separate-stderr ipc-fifo info --count 1 f
 	assert_failure 2
 	[ ! -e f ] && [ ! -e a ]
+}
+
+# ---- signals at every blocking point, busy or blocked ------------------
+
+@test "case 4: signals while send waits for a reader (blocking open, or polling with --timeout): 128+N at once, --rm done" {
+	local sig p
+	for sig in TERM INT HUP; do
+		env --default-signal=INT ipc-fifo send --create --rm f </dev/null 3>&- &
+		p=$!
+		wait_for 100 test -p f
+		wait_for 100 sleeping "$p"
+		kill_reap "$sig" "$p"
+		[ "$reaped" -eq "$(sigstatus "$sig")" ]
+		[ ! -e f ]
+		env --default-signal=INT ipc-fifo send --create --rm --timeout 60s f </dev/null 3>&- &
+		p=$!
+		wait_for 100 test -p f
+		sleep 0.2
+		kill_reap "$sig" "$p"
+		[ "$reaped" -eq "$(sigstatus "$sig")" ]
+		[ ! -e f ]
+	done
+}
+
+@test "case 4: SIGTERM while send waits for room, recv for a writer, for data, for room: 143 at once, --rm done" {
+	local p
+	ipc-fifo mk f
+	# room: a reader (this shell, read and write) that never reads
+	exec 7<>f
+	ipc-fifo send f </dev/zero 3>&- 7>&- &
+	p=$!
+	wait_for 100 bash -c "[ \$(ipc-fifo info f | awk '\$1 == \"usedbytes\" { print \$2 }') -gt 0 ]"
+	wait_for 100 sleeping "$p"
+	kill_reap TERM "$p"
+	[ "$reaped" -eq 143 ]
+	# data: a writer (this shell) that sends nothing
+	ipc-fifo recv --rm f >out 3>&- 7>&- &
+	p=$!
+	wait_for 100 sleeping "$p"
+	kill_reap TERM "$p"
+	[ "$reaped" -eq 143 ]
+	[ ! -e f ]
+	exec 7>&-
+	# a writer: nobody has the FIFO open yet
+	ipc-fifo recv --create --rm g >out 3>&- &
+	p=$!
+	wait_for 100 test -p g
+	wait_for 100 sleeping "$p"
+	kill_reap TERM "$p"
+	[ "$reaped" -eq 143 ]
+	[ ! -e g ]
+	# room: stdout a pipe that nobody reads
+	mkfifo full
+	exec 6<>full
+	ipc-fifo mk g
+	ipc-fifo send g </dev/zero 2>/dev/null 3>&- 6>&- &
+	ipc-fifo recv --rm g >full 3>&- 6>&- &
+	p=$!
+	wait_for 100 bash -c "[ \$(ipc-pipe info <full | awk '\$1 == \"stdin\" { print \$5 }') -gt 0 ]"
+	wait_for 100 sleeping "$p"
+	kill_reap TERM "$p"
+	[ "$reaped" -eq 143 ]
+	[ ! -e g ]
+	exec 6>&-
+}
+
+@test "case 4: SIGTERM and SIGINT while data flows (send </dev/zero, a busy recv): 128+N at once" {
+	local sig p q
+	ipc-fifo mk f
+	for sig in TERM INT; do
+		ipc-fifo recv f >/dev/null 3>&- &
+		q=$!
+		env --default-signal=INT ipc-fifo send f </dev/zero 3>&- &
+		p=$!
+		busy "$p"
+		kill_reap "$sig" "$p"
+		[ "$reaped" -eq "$(sigstatus "$sig")" ]
+		reap "$q"; [ "$reaped" -eq 0 ]
+		# the other way round: the receiver is the busy one
+		ipc-fifo send f </dev/zero 2>/dev/null 3>&- &
+		q=$!
+		env --default-signal=INT ipc-fifo recv --rm f >/dev/null 3>&- &
+		p=$!
+		busy "$p"
+		kill_reap "$sig" "$p"
+		[ "$reaped" -eq "$(sigstatus "$sig")" ]
+		[ ! -e f ]
+		reap "$q"; [ "$reaped" -eq 1 ]
+		ipc-fifo mk f
+	done
+}
+
+@test "case 4: send stopped mid-stream takes nothing it does not deliver: the rest of stdin is still there" {
+	local p r
+	randfile in 8192
+	ipc-fifo mk f
+	# a slow reader, so that the signal lands mid-stream
+	pv -q -L 8m f >got 3>&- &
+	r=$!
+	{ ipc-fifo send f || :; cat >rest; } <in 3>&- &
+	p=$!
+	wait_for 100 test -s got
+	kill -TERM "$(pgrep -P "$p" -x ipc-fifo)"
+	reap "$p"
+	reap "$r"; [ "$reaped" -eq 0 ]
+	[ -s rest ] && [ "$(stat -c %s got)" -lt 8388608 ]
+	cat got rest | cmp - in
+	# --atomic: whole records, what was read and not sent goes back
+	seq 2000000 >in
+	pv -q -L 2m f >got 3>&- &
+	r=$!
+	{ ipc-fifo send --atomic f || :; cat >rest; } <in 3>&- &
+	p=$!
+	wait_for 100 test -s got
+	kill -TERM "$(pgrep -P "$p" -x ipc-fifo)"
+	reap "$p"
+	reap "$r"; [ "$reaped" -eq 0 ]
+	[ -s rest ]
+	cat got rest | cmp - in
+}
+
+@test "case 4: recv stopped mid-stream writes all it took: the sender counts exactly what it got" {
+	local p s w
+	randfile in 16384
+	ipc-fifo mk f
+	mkfifo slow
+	pv -q -L 8m <slow >got 3>&- &
+	w=$!
+	ipc-fifo send f <in 2>err 3>&- &
+	s=$!
+	ipc-fifo recv f >slow 3>&- &
+	p=$!
+	wait_for 100 test -s got
+	kill_reap TERM "$p"
+	[ "$reaped" -eq 143 ]
+	reap "$s"; [ "$reaped" -eq 1 ]
+	reap "$w"
+	[[ $(cat err) =~ "reader went away after "([0-9]+)" bytes: "([0-9]+)" bytes not delivered" ]]
+	[ "${BASH_REMATCH[1]}" -eq "$(stat -c %s got)" ]
+	[ $((BASH_REMATCH[1] + BASH_REMATCH[2])) -eq 16777216 ]
+	cmp -n "${BASH_REMATCH[1]}" in got
+}
+
+# ---- names that are not UTF-8 ------------------------------------------
+
+@test "info: a path that is not UTF-8: --json is valid JSON with the bytes back, text escapes them" {
+	local n=$'f\xff\xfe \x1b[1m'
+	ipc-fifo mk "$n"
+	run ipc-fifo info --json "$n"
+	assert_success
+	run "$PY" -c '
+import json, sys
+d = json.loads(sys.stdin.buffer.read())
+assert d["path"].encode("utf-8", "surrogateescape") == b"f\xff\xfe \x1b[1m", d
+print("ok")' <<<"$output"
+	assert_success
+	assert_output ok
+	run ipc-fifo info "$n"
+	assert_success
+	assert_line --index 0 'path       f\377\376 \033[1m'
+	run ipc-fifo rm "$n"
+	assert_success
+	[ ! -e "$n" ]
+}
+
+@test "completions: FIFO names with blanks or non-ASCII bytes complete whole (bash, fish)" {
+	mkfifo 'a b' $'uxr-\xc3\xa9' plain
+	ln -s plain link
+	local w
+	for w in a 'a\ ' '"a ' "'a b" uxr; do
+		run bash -c 'source "$TOP/completions/bash/ipc-fifo"
+			COMP_WORDS=(ipc-fifo send "$1"); COMP_CWORD=2
+			_ipc_fifo ipc-fifo "$1" send
+			printf "%s\n" "${COMPREPLY[@]}"' _ "$w"
+		assert_success
+		case $w in
+		uxr) assert_output $'uxr-\xc3\xa9' ;;
+		*) assert_output 'a b' ;;
+		esac
+	done
+	# every FIFO, and no symlink (ipc-fifo refuses those)
+	run bash -c 'source "$TOP/completions/bash/ipc-fifo"
+		COMP_WORDS=(ipc-fifo info ""); COMP_CWORD=2
+		_ipc_fifo ipc-fifo "" info
+		printf "%s\n" "${COMPREPLY[@]}" | sort'
+	assert_output "$(printf '%s\n' 'a b' plain $'uxr-\xc3\xa9' | sort)"
+	command -v fish >/dev/null || skip "fish is not installed"
+	run fish -c 'source $TOP/completions/fish/ipc-fifo.fish; complete -C "ipc-fifo send a\\ "; complete -C "ipc-fifo rm uxr"'
+	assert_success
+	assert_output "a b"$'\n'$'uxr-\xc3\xa9'
 }

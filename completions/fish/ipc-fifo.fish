@@ -4,7 +4,8 @@ set -l verbs mk send recv rm info
 
 # existing FIFOs (not symlinks, which ipc-fifo refuses), and directories
 function __ipc_fifo_fifos
-    set -l cur (commandline -ct)
+    # the token as typed, quotes and backslashes taken off
+    set -l cur (commandline -ct | string unescape)
     for p in $cur*
         if test -d $p
             echo $p/

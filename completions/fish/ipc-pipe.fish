@@ -15,9 +15,12 @@ complete -c ipc-pipe -n "__fish_seen_subcommand_from $verbs" -s h -l help -d 'Sh
 complete -c ipc-pipe -n "__fish_seen_subcommand_from cat tee merge" -s v -l verbose -d 'More on stderr'
 
 # cat
-complete -c ipc-pipe -n '__fish_seen_subcommand_from cat' -s q -l quiet -d 'No --pipe-size warnings'
+complete -c ipc-pipe -n '__fish_seen_subcommand_from cat' -s q -l quiet -d 'No warnings'
 complete -c ipc-pipe -n '__fish_seen_subcommand_from cat' -l pipe-size -x -a '4K 64K 256K 1M 4M' -d 'Capacity of the adjacent pipes'
 complete -c ipc-pipe -n '__fish_seen_subcommand_from cat' -l progress -d 'Live progress line on stderr (=force: not only on a tty)'
+complete -c ipc-pipe -n '__fish_seen_subcommand_from cat' -l bar -d 'A bar on the progress line'
+complete -c ipc-pipe -n '__fish_seen_subcommand_from cat' -l name -x -d 'Start the progress line with NAME:'
+complete -c ipc-pipe -n '__fish_seen_subcommand_from cat' -s l -l line-mode -d 'Count lines, not bytes'
 complete -c ipc-pipe -n '__fish_seen_subcommand_from cat' -l numeric -d 'Integers on stderr: percent or bytes'
 complete -c ipc-pipe -n '__fish_seen_subcommand_from cat' -l expect -x -a '1M 100M 1G' -d 'Expected size, for percent and ETA'
 complete -c ipc-pipe -n '__fish_seen_subcommand_from cat' -l interval -x -a '100ms 250ms 1s 5s' -d 'Meter update period'
