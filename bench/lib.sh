@@ -11,6 +11,10 @@
 #   bench_group "title" [ROUNDS]
 #   bench_case  "label" 'shell command'   (run by sh -c, output discarded)
 #   bench_run
+#
+# With BENCH_RESULTS set (bench/run.sh sets it), each group is also a
+# table in that Markdown file, and each case a line "GROUP<TAB>LABEL<TAB>
+# RATIO" in $BENCH_RESULTS.dat, which bench/run.sh draws with gnuplot.
 # shellcheck shell=sh
 
 BENCH_ROUNDS=${BENCH_ROUNDS:-5}
@@ -50,6 +54,10 @@ bench_run() {
 	done
 	printf '\n== %s (%d rounds, ratio = reference time / case time)\n' \
 	    "$_bg_title" "$_bg_rounds"
+	if [ -n "${BENCH_RESULTS:-}" ]; then
+		printf '\n### %s\n\n%d rounds; ratio = the reference'"'"'s time / the case'"'"'s time, median over rounds (above 1: faster than the reference)\n\n| case | median time | ratio |\n|---|---:|---:|\n' \
+		    "$_bg_title" "$_bg_rounds" >>"$BENCH_RESULTS"
+	fi
 	c=1
 	while [ "$c" -le "$_bg_n" ]; do
 		med=$(sort -n "$_bg_dir/t.$c" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
@@ -59,6 +67,14 @@ bench_run() {
 		printf '  %-44s %8.3f s  %5sx%s\n' "$(cat "$_bg_dir/label.$c")" \
 		    "$(echo "$med" | awk '{ print $1 / 1e9 }')" "$ratio" \
 		    "$([ "$c" -eq 1 ] && echo '  (reference)')"
+		if [ -n "${BENCH_RESULTS:-}" ]; then
+			printf '| %s%s | %.3f s | %sx |\n' "$(cat "$_bg_dir/label.$c")" \
+			    "$([ "$c" -eq 1 ] && echo ' (reference)')" \
+			    "$(echo "$med" | awk '{ print $1 / 1e9 }')" "$ratio" \
+			    >>"$BENCH_RESULTS"
+			printf '%s\t%s\t%s\n' "$_bg_title" \
+			    "$(cat "$_bg_dir/label.$c")" "$ratio" >>"$BENCH_RESULTS.dat"
+		fi
 		c=$((c + 1))
 	done
 	rm -rf "$_bg_dir"

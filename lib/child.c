@@ -243,7 +243,13 @@ child_start(const struct childspec *cs)
 	fflush(NULL);
 	/* no handler of ours may run in the child before it resets them */
 	sig_block(&set, &old);
-	pid = fork();
+	/*
+	 * vfork(2) where the child writes nothing of ours before exec: it
+	 * resets signal dispositions (its own copy), dups descriptors, and
+	 * writes its one error line with write(2).  Extra environment means
+	 * putenv, which would change our environ: fork(2) then.
+	 */
+	pid = cs->env == NULL ? vfork() : fork();
 	if (pid == 0)
 		child_exec(cs, parent);		/* does not return */
 	e = errno;

@@ -155,11 +155,11 @@ ipc_remove_leaked() {
 # wait until a condition holds, up to N tenths of a second (generous:
 # the machine may be loaded); fails the test otherwise
 wait_for() {
-	local n=$1
+	local _wf_left=$1	# not "n": the condition may use the test's $n
 	shift
 	while ! "$@"; do
-		n=$(( n - 1 ))
-		[ "$n" -gt 0 ] || { echo "wait_for timed out: $*" >&2; return 1; }
+		_wf_left=$(( _wf_left - 1 ))
+		[ "$_wf_left" -gt 0 ] || { echo "wait_for timed out: $*" >&2; return 1; }
 		sleep 0.1
 	done
 }

@@ -559,7 +559,7 @@ sys.stdout.write(str(got == open("in", "rb").read()))'
 	printf 'aaaa\nbbbb\n' | ipc-mq send --sysv "$k" 2>err &
 	pid=$!
 	wait_for 100 is_sleeping "$pid"
-	wait_for 50 [ "$(statf msgs --sysv "$k")" = 1 ]
+	wait_for 50 eval '[ "$(statf msgs --sysv "$k")" = 1 ]'
 	ipc-mq rm --sysv "$k"
 	st=0
 	wait "$pid" || st=$?
@@ -820,7 +820,7 @@ os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 		seq 3000 | timeout 60 ipc-mq send $flav &
 		sp=$!
 		# shellcheck disable=SC2086
-		wait_for 100 [ "$(statf msgs $flav)" -gt 5 ]
+		wait_for 100 eval '[ "$(statf msgs $flav)" -gt 5 ]'
 		# shellcheck disable=SC2086
 		timeout 30 ipc-mq recv $flav | head -n 1 >first
 		# shellcheck disable=SC2086
@@ -843,7 +843,7 @@ os.execvp("ipc-mq", ["ipc-mq"] + sys.argv[1:])' "$@"
 			sleep 0.3
 		done &
 	done
-	wait_for 100 [ "$(pgrep -c -f "^ipc-mq recv $q$")" -eq 2 ]
+	wait_for 100 eval '[ "$(pgrep -c -f "^ipc-mq recv $q\$")" -eq 2 ]'
 	sleep 0.3
 	printf 'j%s\n' 1 2 3 4 5 6 | ipc-mq send --eof "$q"
 	ipc-mq send --eof "$q" </dev/null

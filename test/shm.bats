@@ -550,7 +550,7 @@ print(\"ok\", len(mine))'"
 	[ "$stderr" = "ipc-shm: send $n: the ring is busy: another producer (pid $p) is attached" ]
 	ipc-shm recv "$n" >out 3>&- 8>&- &
 	c=$!
-	wait_for 100 test "$(statf consumer "$n.ring")" = on
+	wait_for 100 eval '[ "$(statf consumer "$n.ring")" = on ]'
 	run --separate-stderr ipc-shm recv "$n"
 	assert_failure 1
 	[ "$stderr" = "ipc-shm: recv $n: the ring is busy: another consumer (pid $c) is attached" ]

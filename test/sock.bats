@@ -505,7 +505,7 @@ for i in range(2000):
 import socket
 for i in range(200):
     c = socket.socket(socket.AF_UNIX); c.connect("./s"); c.recv(1); c.close()'
-	wait_for 50 test "$(ps --ppid $srv -o pid= | wc -l)" -eq 0
+	wait_for 50 eval '[ "$(ps --ppid $srv -o pid= | wc -l)" -eq 0 ]'
 	[ "$(nfds $srv)" -eq "$before" ]
 	[ "$(zombies $srv)" -eq 0 ]
 	kill $srv
@@ -603,7 +603,7 @@ for i in range(200):
 	# 16 MiB each way through pipes (read/send into TCP, splice out)
 	randfile b 16384
 	cat b | tcp_bg listen tcp:127.0.0.1:0 | cat >b.got &
-	wait_for 100 test -n "$(ls tcp.err.* 2>/dev/null)"
+	wait_for 100 eval '[ -n "$(ls tcp.err.* 2>/dev/null)" ]'
 	wait_for 100 grep -q 'listening on' tcp.err.*
 	port=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\) (.*/\1/p' tcp.err.*)
 	cat a a a a | ipc-sock connect "tcp:127.0.0.1:$port" | cat >a4.got
