@@ -1,8 +1,9 @@
 /*
  * ipckit - every IPC object of every kind: one list, one cleanup, the
- * limits of every mechanism, and the mechanisms measured on this machine.
- * The verbs are the objects layer's (lib/obj*.c) with every kind at once,
- * and lib/bench.c.
+ * limits of every mechanism, who holds an object and who talks to whom,
+ * and the mechanisms measured on this machine.  The verbs are the objects
+ * layer's (lib/obj*.c) with every kind at once, lib/ipcmap.c and
+ * lib/bench.c.
  */
 #include "ipckit.h"
 
@@ -31,6 +32,13 @@ static const struct verb verbs[] = {
 	    "remove objects of any kind; --all --stale cleans up", NULL },
 	{ "limits", cmd_limits, IPCOBJ_ANY_LIMITS_ARGS,
 	    "every mechanism's limits and their use", NULL },
+	{ "who", ipckit_who, IPCKIT_WHO_ARGS,
+	    "the processes that hold an object, and how",
+	    "      --noheadings      no header line\n" },
+	{ "map", ipckit_map, IPCKIT_MAP_ARGS,
+	    "which processes talk to which, and through what",
+	    "      --dot             Graphviz DOT, for dot -Tsvg\n"
+	    "      --depth N         with PIDs: at most N hops from them\n" },
 	{ "bench", ipckit_bench, IPCKIT_BENCH_ARGS,
 	    "measure the IPC mechanisms on this machine",
 	    "      --quick           about 5 seconds, one round\n"

@@ -287,6 +287,14 @@ int	 ipckit_bench(int, char *[]);	/* the verb */
 #define IPCKIT_BENCH_ARGS "[--quick | --full] [--json] [--plot FILE.png] " \
 			"[--tools]"
 
+/* ---- ipcmap.c: ipckit who and map (ipckit(1)) -------------------------- */
+
+int	 ipckit_who(int, char *[]);	/* the verbs */
+int	 ipckit_map(int, char *[]);
+#define IPCKIT_WHO_ARGS "[--sysv [--proj N]] [--noheadings] [--raw] " \
+			"[--json] [-v] OBJECT..."
+#define IPCKIT_MAP_ARGS "[--json | --dot] [--depth N] [-v] [PID...]"
+
 /* ---- signame.c: signal names and numbers -------------------------------- */
 
 #define SIGNAME_MAX	16		/* "SIGRTMAX-14" and more, with NUL */

@@ -1,9 +1,11 @@
 # fish completion for ipckit
-set -l verbs ls rm limits bench
+set -l verbs ls rm limits who map bench
 complete -c ipckit -f
 complete -c ipckit -n "not __fish_seen_subcommand_from $verbs" -a ls -d 'list objects of every kind'
 complete -c ipckit -n "not __fish_seen_subcommand_from $verbs" -a rm -d 'remove objects of any kind'
 complete -c ipckit -n "not __fish_seen_subcommand_from $verbs" -a limits -d 'every mechanism\'s limits'
+complete -c ipckit -n "not __fish_seen_subcommand_from $verbs" -a who -d 'the processes that hold an object'
+complete -c ipckit -n "not __fish_seen_subcommand_from $verbs" -a map -d 'which processes talk to which'
 complete -c ipckit -n "not __fish_seen_subcommand_from $verbs" -a bench -d 'measure the mechanisms'
 complete -c ipckit -s q -l quiet -d 'say less'
 complete -c ipckit -s v -l verbose -d 'say more'
@@ -26,3 +28,12 @@ complete -c ipckit -n "__fish_seen_subcommand_from bench" -l full -d 'larger run
 complete -c ipckit -n "__fish_seen_subcommand_from bench" -l json -d 'JSON'
 complete -c ipckit -n "__fish_seen_subcommand_from bench" -l plot -r -F -d 'draw a PNG'
 complete -c ipckit -n "__fish_seen_subcommand_from bench" -l tools -d 'the tools against their peers'
+complete -c ipckit -n "__fish_seen_subcommand_from who" -l sysv -d 'System V key or id'
+complete -c ipckit -n "__fish_seen_subcommand_from who" -l proj -x -d 'ftok project id'
+complete -c ipckit -n "__fish_seen_subcommand_from who" -l noheadings -d 'no header'
+complete -c ipckit -n "__fish_seen_subcommand_from who" -l raw -d 'raw cells'
+complete -c ipckit -n "__fish_seen_subcommand_from who map" -l json -d 'JSON'
+complete -c ipckit -n "__fish_seen_subcommand_from who" -F -a '(ipckit ls --posix --noheadings -o name 2>/dev/null)' -d 'object'
+complete -c ipckit -n "__fish_seen_subcommand_from map" -l dot -d 'Graphviz DOT'
+complete -c ipckit -n "__fish_seen_subcommand_from map" -l depth -x -d 'hops from the PIDs'
+complete -c ipckit -n "__fish_seen_subcommand_from map" -x -a '(__fish_complete_pids)'
