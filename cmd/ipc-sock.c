@@ -1181,7 +1181,7 @@ relay(int sock, int how)
 {
 	struct flow up, down;
 	struct pollfd p[3];
-	int n, r, st, iup, idown, iout, outpipe;
+	int n, r, st, iup, idown, iout, outpipe, rc = 0;
 
 	flow_init(&up, 0, sock, 0);
 	flow_init(&down, sock, 1, (how & R_DRAIN) != 0);
@@ -1229,8 +1229,10 @@ relay(int sock, int how)
 				up_eof(sock, &up);
 			else if (st == ST_ERRIN && !sockerr(errno))
 				eerr(EXIT_FAIL, "read error on stdin");
-			else if (st != ST_WAIT)
-				return lost(errno, &up, &down, how);
+			else if (st != ST_WAIT) {
+				rc = lost(errno, &up, &down, how);
+				break;
+			}
 		}
 		if (idown != -1 && p[idown].revents != 0 && !down.done) {
 			st = flow_step(&down);
@@ -1246,15 +1248,18 @@ relay(int sock, int how)
 				eepipe();
 			else if (st == ST_ERROUT)
 				eerr(EXIT_FAIL, "write error on stdout");
-			else if (st == ST_ERRIN)
-				return lost(errno, &up, &down, how);
+			else if (st == ST_ERRIN) {
+				rc = lost(errno, &up, &down, how);
+				break;
+			}
 		}
 	}
 	free(up.buf);
 	free(down.buf);
-	iverbose("%ju byte%s sent, %ju received", (uintmax_t)up.bytes,
-	    plural(up.bytes), (uintmax_t)down.bytes);
-	return 0;
+	if (rc == 0)
+		iverbose("%ju byte%s sent, %ju received", (uintmax_t)up.bytes,
+		    plural(up.bytes), (uintmax_t)down.bytes);
+	return rc;
 }
 
 /* ---- --exec: a command per connection ---------------------------------- */

@@ -682,7 +682,8 @@ print(\"ok\", len(mine))'"
 	local n
 	n=$(uniq_name)
 	printf 'one' | ipc-shm send --keep --size 5K "$n" &
-	run ipc-shm recv "$n"
+	# either side may make the ring: both ask for the same size
+	run ipc-shm recv --size 5K "$n"
 	assert_output one
 	wait $!
 	run ipc-shm stat "$n.ring"
@@ -780,8 +781,12 @@ base = ctypes.addressof(ctypes.c_char.from_buffer(m))
 assert m[0:8] == b"IPCKRING"
 version, hdrsize, size = struct.unpack_from("=IIQ", m, 8)
 assert version == 1 and hdrsize == 4096 and size + 4096 == st.st_size
-u32 = lambda off: struct.unpack_from("=I", m, off)[0]
-u64 = lambda off: struct.unpack_from("=Q", m, off)[0]
+# whole aligned loads and stores (struct.pack_into writes byte by byte,
+# and the other side could see a torn count)
+u32 = lambda off: ctypes.c_uint32.from_buffer(m, off).value
+u64 = lambda off: ctypes.c_uint64.from_buffer(m, off).value
+def put64(off, v):
+    ctypes.c_uint64.from_buffer(m, off).value = v
 class timespec(ctypes.Structure):
     _fields_ = [("s", ctypes.c_long), ("ns", ctypes.c_long)]
 def wake(off):
@@ -808,7 +813,7 @@ while True:
         n = min(head - tail, size - off)
         out.write(m[4096 + off:4096 + off + n])
         tail += n
-        struct.pack_into("=Q", m, 128, tail)
+        put64(128, tail)
         wake(256)
         continue
     if ps == 2:
