@@ -864,104 +864,6 @@ cmd_recv(int argc, char *argv[])
 
 /* ---- info -------------------------------------------------------------- */
 
-struct holders {
-	int		 readers;	/* processes with a read end */
-	int		 writers;	/* processes with a write end */
-	int		 partial;	/* some processes could not be seen */
-	pid_t		 pid;		/* one holder, and its descriptor */
-	int		 fd;
-};
-
-/* the open flags of /proc/PID/fdinfo/FD, or -1 */
-static long
-fdflags(long pid, int fd)
-{
-	char path[64], buf[512], *p;
-	ssize_t n;
-	int f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/fdinfo/%d", pid, fd);
-	if ((f = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	if ((p = strstr(buf, "flags:")) == NULL)
-		return -1;
-	return strtol(p + 6, NULL, 8);
-}
-
-/*
- * Who has the FIFO open, as fuser(1) finds out: stat every /proc/PID/fd
- * link and compare device and inode; fdinfo tells the direction.
- */
-static void
-scan_holders(dev_t dev, ino_t ino, struct holders *h)
-{
-	char path[64];
-	struct dirent *pe, *fe;
-	struct statx stx;
-	long pid, fl;
-	pid_t self = getpid();
-	int dfd, fdn, r, w;
-	DIR *pd, *d;
-	char *end;
-
-	memset(h, 0, sizeof(*h));
-	if ((pd = opendir("/proc")) == NULL) {
-		h->partial = 1;
-		return;
-	}
-	while ((pe = readdir(pd)) != NULL) {
-		if (!isdigit((unsigned char)pe->d_name[0]))
-			continue;
-		pid = strtol(pe->d_name, &end, 10);
-		if (*end != '\0' || pid <= 0 || pid > INT_MAX ||
-		    (pid_t)pid == self)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/fd", pid);
-		if ((dfd = open(path, O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC)) == -1) {
-			if (errno != ENOENT && errno != ESRCH)
-				h->partial = 1;
-			continue;
-		}
-		if ((d = fdopendir(dfd)) == NULL) {
-			close(dfd);
-			continue;
-		}
-		r = w = 0;
-		while ((fe = readdir(d)) != NULL) {
-			if (!isdigit((unsigned char)fe->d_name[0]))
-				continue;
-			/* follows the link to the open file, opens nothing */
-			if (statx(dfd, fe->d_name, AT_STATX_DONT_SYNC,
-			    STATX_TYPE | STATX_INO, &stx) == -1 ||
-			    !S_ISFIFO(stx.stx_mode) || stx.stx_ino != ino ||
-			    makedev(stx.stx_dev_major,
-			    stx.stx_dev_minor) != dev)
-				continue;
-			fdn = (int)strtol(fe->d_name, NULL, 10);
-			if ((fl = fdflags(pid, fdn)) == -1)
-				continue;
-			if ((fl & O_ACCMODE) != O_WRONLY)
-				r = 1;
-			if ((fl & O_ACCMODE) != O_RDONLY)
-				w = 1;
-			if (h->pid == 0) {
-				h->pid = (pid_t)pid;
-				h->fd = fdn;
-			}
-		}
-		closedir(d);
-		h->readers += r;
-		h->writers += w;
-	}
-	closedir(pd);
-}
-
 /* bytes queued and capacity through a descriptor of that FIFO */
 static int
 fd_queue(int fd, dev_t dev, ino_t ino, long long *queued, int *cap)
@@ -989,7 +891,7 @@ fd_queue(int fd, dev_t dev, ino_t ino, long long *queued, int *cap)
  */
 static long long
 queued_bytes(const char *path, const struct stat *st,
-    const struct holders *h, int *cap)
+    const struct fifo_holders *h, int *cap)
 {
 	long long q = -1;
 	int pfd, fd;
@@ -1031,7 +933,7 @@ kv_holders(struct kv *kv, const char *key, int n, int partial)
 static int
 cmd_info(int argc, char *argv[])
 {
-	struct holders h;
+	struct fifo_holders h;
 	struct stat st;
 	struct kv kv;
 	long long q;
@@ -1047,7 +949,7 @@ cmd_info(int argc, char *argv[])
 		eerrno();
 	if (!S_ISFIFO(st.st_mode))
 		eerrx(EXIT_FAIL, "not a FIFO (%s)", ftype_name(st.st_mode));
-	scan_holders(st.st_dev, st.st_ino, &h);
+	fifo_holders(st.st_dev, st.st_ino, &h);
 	q = queued_bytes(argv[0], &st, &h, &cap);
 
 	kv_begin(&kv, opt.json);

@@ -293,6 +293,14 @@ int	 ipckit_who(int, char *[]);	/* the verbs */
 int	 ipckit_map(int, char *[]);
 #define IPCKIT_WHO_ARGS "[--sysv [--proj N]] [--noheadings] [--raw] " \
 			"[--json] [-v] OBJECT..."
+struct fifo_holders {
+	int		 readers;	/* processes with a read end */
+	int		 writers;	/* processes with a write end */
+	int		 partial;	/* some processes could not be seen */
+	pid_t		 pid;		/* one holder, and its descriptor */
+	int		 fd;
+};
+void	 fifo_holders(dev_t, ino_t, struct fifo_holders *);
 #define IPCKIT_MAP_ARGS "[--json | --dot] [--depth N] [-v] [PID...]"
 
 /* ---- signame.c: signal names and numbers -------------------------------- */

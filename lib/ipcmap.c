@@ -87,6 +87,7 @@ struct scan {
 	size_t		 nus;
 	struct tsock	*ts;
 	size_t		 nts;
+	int		 nomaps;	/* in: descriptors only */
 	size_t		 unseen;	/* processes we could not look into */
 	char		 unseenlist[256];
 };
@@ -321,7 +322,8 @@ scan_procs(struct scan *s)
 		s->procs[pi].uid = st.st_uid;
 		strlcpy(s->procs[pi].comm, comm, sizeof(s->procs[pi].comm));
 		scan_fds(s, pi, dfd);
-		scan_maps(s, pi);
+		if (!s->nomaps)
+			scan_maps(s, pi);
 	}
 	closedir(d);
 }
@@ -555,6 +557,41 @@ scan_free(struct scan *s)
 	free(s->procs);
 	free(s->us);
 	free(s->ts);
+}
+
+/* who has the FIFO dev/ino open, as fuser(1) finds out (ipc-fifo info) */
+void
+fifo_holders(dev_t dev, ino_t ino, struct fifo_holders *h)
+{
+	struct scan s;
+	size_t i, pi;
+	int r, w;
+
+	memset(h, 0, sizeof(*h));
+	memset(&s, 0, sizeof(s));
+	s.nomaps = 1;
+	scan_procs(&s);
+	for (i = 0; i < s.nrefs; i = pi) {
+		r = w = 0;
+		for (pi = i; pi < s.nrefs && s.refs[pi].pi == s.refs[i].pi;
+		    pi++) {
+			const struct ref *x = &s.refs[pi];
+
+			if (x->kind != R_FIFO || x->ino != ino ||
+			    x->dev != dev || x->acc == -1)
+				continue;
+			r |= x->acc != O_WRONLY;
+			w |= x->acc != O_RDONLY;
+			if (h->pid == 0) {
+				h->pid = s.procs[x->pi].pid;
+				h->fd = x->fd;
+			}
+		}
+		h->readers += r;
+		h->writers += w;
+	}
+	h->partial = s.unseen > 0;
+	scan_free(&s);
 }
 
 /* one line on stderr unless -q: a count of what was hidden from us */
