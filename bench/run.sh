@@ -55,6 +55,9 @@ fi
 	cat "$BENCH_TMP/log"
 	printf '```\n'
 } >>"$BENCH_RESULTS"
+if [ -n "${BENCH_ONLY:-}" ]; then
+	exit 0		# one bench: bench/results.md is for the whole run
+fi
 cp "$BENCH_RESULTS" "$here/results.md"
 echo "bench: wrote $here/results.md"
 if command -v gnuplot >/dev/null 2>&1 && [ -s "$BENCH_RESULTS.dat" ]; then
