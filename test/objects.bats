@@ -1119,3 +1119,34 @@ sysv KEY
 	[ "$stderr" = "ipckit: rm both: names a queue and a segment: choose one with --type; nothing removed
 ipckit: rm nosuch: no such object" ]
 }
+
+@test "ipckit as nobody: root's 0600 objects of every kind are not readable to it, and rm --all touches none of them" {
+	run --separate-stderr isolated '
+		mkq /rootq
+		ipc-shm create --size 4K rootseg
+		ipc-sem create rootsem
+		ipcmk -Q >/dev/null
+		ipcmk -M 100 >/dev/null
+		ipcmk -S 1 >/dev/null
+		nobody ipc-mq create nobodyq
+		nobody ipc-shm read rootseg >/dev/null 2>&1 || echo "read refused $?"
+		nobody ipc-sem post rootsem 2>/dev/null || echo "post refused $?"
+		nobody ipckit rm --all --stale --dry-run
+		nobody ipckit rm --all
+		echo "== root sees"
+		ipckit ls --noheadings -o type,flavour,name | sort
+	'
+	assert_success
+	assert_line "read refused 1"
+	assert_line "post refused 1"
+	assert_line "mq posix /nobodyq"
+	# what is left: every object of root's, nothing of nobody's
+	[ "$(printf '%s\n' "$output" | sed -n '/^== root sees/,$p' | grep -c .)" -eq 7 ]
+	assert_line --regexp '^mq +posix +/rootq$'
+	assert_line --regexp '^shm +posix +/rootseg$'
+	assert_line --regexp '^sem +posix +/rootsem$'
+	assert_line --regexp '^mq +sysv *$'
+	assert_line --regexp '^shm +sysv *$'
+	assert_line --regexp '^sem +sysv *$'
+	printf '%s\n' "$output" | sed -n '/^== root sees/,$p' | grep -qv nobodyq
+}

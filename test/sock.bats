@@ -749,3 +749,32 @@ for i in range(200):
 	wait
 	cmp a got
 }
+
+@test "valgrind: listen, connect, send, recv, --exec and an error path" {
+	vg_setup
+	randfile a 256
+	vg ipc-sock listen ./s <a >got 3>&- &
+	local l=$!
+	run bash -c "echo hello | vg ipc-sock connect --retry --timeout 10s ./s >back"
+	assert_success
+	wait "$l"
+	cmp a back
+	[ "$(cat got)" = hello ]
+	vg ipc-sock recv --dgram --count 2 ./d >dgot 3>&- &
+	l=$!
+	ready ./d
+	run bash -c "printf 'one\ntwo\n' | vg ipc-sock send --dgram ./d"
+	assert_success
+	wait "$l"
+	[ "$(cat dgot)" = "$(printf 'one\ntwo')" ]
+	vg ipc-sock listen --exec 'tr a-z A-Z' ./e 3>&- &
+	l=$!
+	ready ./e
+	run bash -c "echo up | vg ipc-sock connect ./e"
+	assert_output UP
+	kill "$l"
+	wait "$l" || true
+	run vg ipc-sock connect ./nosuch </dev/null
+	assert_failure 1
+	no_sockets
+}
