@@ -31,6 +31,9 @@ machine="$(nproc) cores, $(uname -sr), $(uname -m)"
 } >"$BENCH_RESULTS"
 : >"$BENCH_RESULTS.dat"
 echo "ipckit bench: $machine, rounds=$BENCH_ROUNDS"
+# in a subshell, for tee: without the EXIT trap, which would remove
+# BENCH_TMP when the subshell ends
+(trap - EXIT
 for f in "$here"/*.bench; do
 	[ -e "$f" ] || continue
 	name=$(basename "$f" .bench)
@@ -39,7 +42,7 @@ for f in "$here"/*.bench; do
 	fi
 	# shellcheck source=/dev/null
 	. "$f"
-done 2>&1 | tee "$BENCH_TMP/log"
+done) 2>&1 | tee "$BENCH_TMP/log"
 if [ -z "${BENCH_ONLY:-}" ] && [ -x "$BIN/ipckit" ]; then
 	echo
 	echo "== the mechanisms themselves (ipckit bench)"

@@ -184,11 +184,10 @@ child_dup(int fd, int target)
 }
 
 static void
-child_exec(const struct childspec *cs, pid_t parent)
+child_exec(const struct childspec *cs, pid_t parent, char **envp)
 {
 	static char sh[] = "sh", dashc[] = "-c", dashdash[] = "--";
 	char *shv[5];
-	size_t i;
 
 	child_sigreset();
 	if (cs->pdeathsig != 0) {
@@ -206,9 +205,6 @@ child_exec(const struct childspec *cs, pid_t parent)
 		close(cs->fd0);
 	if (cs->fd1 > 2 && cs->fd1 != cs->fd0)
 		close(cs->fd1);
-	for (i = 0; cs->env != NULL && cs->env[i] != NULL; i++)
-		if (putenv(cs->env[i]) != 0)
-			child_fail(cs, "putenv", errno);
 	if (cs->sh != NULL) {
 		/* "--": a command line that starts with "-" is a command */
 		shv[0] = sh;
@@ -217,11 +213,46 @@ child_exec(const struct childspec *cs, pid_t parent)
 		shv[3] = (char *)(uintptr_t)cs->sh;
 		shv[4] = NULL;
 		/* dash takes "sh -c -- CMD"; CMD is the script, not $0 */
-		execve("/bin/sh", shv, environ);
+		execve("/bin/sh", shv, envp);
 		child_fail(cs, "/bin/sh", errno);
 	}
-	execvp(cs->argv[0], cs->argv);
+	execvpe(cs->argv[0], cs->argv, envp);
 	child_fail(cs, cs->argv[0], errno);
+}
+
+/*
+ * environ with the "NAME=value" strings of add in place of any of the
+ * same names (environ itself when add is NULL): built before vfork(2),
+ * so that the child changes nothing of ours.  NULL with errno ENOMEM.
+ */
+static char ** __attribute__((noinline))
+child_environ(char *const *add)
+{
+	size_t n, k, i, j, len;
+	char **e;
+
+	if (add == NULL)
+		return environ;
+	for (n = 0; environ[n] != NULL; n++)
+		;
+	for (k = 0; add[k] != NULL; k++)
+		;
+	if ((e = reallocarray(NULL, n + k + 1, sizeof(*e))) == NULL)
+		return NULL;
+	for (i = j = 0; i < n; i++) {
+		for (len = 0; len < k; len++) {
+			size_t eq = strcspn(add[len], "=");
+
+			if (strncmp(environ[i], add[len], eq + 1) == 0)
+				break;
+		}
+		if (len == k)
+			e[j++] = environ[i];
+	}
+	for (i = 0; i < k; i++)
+		e[j++] = add[i];
+	e[j] = NULL;
+	return e;
 }
 
 /*
@@ -237,21 +268,23 @@ child_start(const struct childspec *cs)
 {
 	sigset_t set, old;
 	pid_t pid, parent = getpid();
+	char **volatile envp;	/* read again after vfork */
 	int e;
 
+	if ((envp = child_environ(cs->env)) == NULL)
+		return -1;
 	sig_catchchld();
 	fflush(NULL);
 	/* no handler of ours may run in the child before it resets them */
 	sig_block(&set, &old);
 	/*
-	 * vfork(2) where the child writes nothing of ours before exec: it
-	 * resets signal dispositions (its own copy), dups descriptors, and
-	 * writes its one error line with write(2).  Extra environment means
-	 * putenv, which would change our environ: fork(2) then.
+	 * vfork(2): the child writes nothing of ours before exec.  It resets
+	 * signal dispositions (its own copy), dups descriptors, and writes
+	 * its one error line with write(2); its environment was made here.
 	 */
-	pid = cs->env == NULL ? vfork() : fork();
+	pid = vfork();
 	if (pid == 0)
-		child_exec(cs, parent);		/* does not return */
+		child_exec(cs, parent, envp);		/* does not return */
 	e = errno;
 	if (pid > 0 && table_add(pid) == -1) {
 		/* cannot track it: do not let it run unguarded */
@@ -261,6 +294,8 @@ child_start(const struct childspec *cs)
 		e = ENOMEM;
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (envp != environ)
+		free(envp);
 	errno = e;
 	return pid;
 }
