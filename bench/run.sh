@@ -66,10 +66,10 @@ echo "bench: wrote $here/results.md"
 if command -v gnuplot >/dev/null 2>&1 && [ -s "$BENCH_RESULTS.dat" ]; then
 	# one bar a case, its ratio to its group's reference (log scale)
 	awk -F '\t' '{ printf "\"%s: %s\" %s\n", $1, $2, $3 }' \
-	    "$BENCH_RESULTS.dat" | sed 's/_/\\_/g' >"$BENCH_TMP/bars"
+	    "$BENCH_RESULTS.dat" >"$BENCH_TMP/bars"
 	n=$(wc -l <"$BENCH_TMP/bars")
 	gnuplot <<-EOF
-	set terminal pngcairo size 1400,$((200 + n * 18)) font ",9"
+	set terminal pngcairo noenhanced size 1400,$((200 + n * 18)) font ",9"
 	set output "$here/results.png"
 	set title "ipckit: time of the reference / time of the case, per group ($machine)"
 	set style fill solid 0.8

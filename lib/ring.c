@@ -55,7 +55,7 @@
 
 #define SHMDIR		"/dev/shm"
 #define CHECK_MS	200	/* a waiting side looks around this often */
-#define SPIN		100	/* looks before sleeping, with another CPU */
+#define SPIN		2000	/* looks before sleeping, with another CPU */
 #define CHUNK		(256 * 1024)	/* the largest read(2) or write(2) */
 #define TRIES		100
 
