@@ -1,7 +1,8 @@
 /*
  * ipcmap.c - who holds an IPC object, and which processes talk to which:
  * the who and map verbs of ipckit(1).  Everything comes from reading
- * /proc (each process's fd links, fdinfo and maps), /proc/sysvipc,
+ * /proc (each process's fd links, whose own mode bits are the open mode,
+ * and its maps when a segment could be mapped at all), /proc/sysvipc,
  * /proc/net/tcp{,6} and the kernel's socket diagnostics (sock_diag(7),
  * unix_diag): nothing is opened or connected to find out, so looking has
  * no side effect on the processes looked at.
@@ -52,8 +53,9 @@ static const char *const kindname[] = {
 
 struct proc {
 	pid_t		 pid;
-	uid_t		 uid;
-	char		 comm[64];
+	uid_t		 uid;		/* once has_uid */
+	char		 comm[64];	/* once has_comm */
+	int		 has_uid, has_comm;
 };
 
 struct ref {
@@ -88,6 +90,13 @@ struct scan {
 	struct tsock	*ts;
 	size_t		 nts;
 	int		 nomaps;	/* in: descriptors only */
+	int		 maps_here;	/* a segment could be mapped */
+	ino_t		 mntns, ipcns;	/* ours */
+	struct {
+		dev_t	 dev;
+		int	 mq;		/* an mqueue file system */
+	}		 devs[32];	/* statfs(2) results, by device */
+	size_t		 ndevs;
 	size_t		 unseen;	/* processes we could not look into */
 	char		 unseenlist[256];
 };
@@ -112,25 +121,27 @@ addref(struct scan *s, size_t pi, enum rkind k, int fd)
 	return r;
 }
 
-/* the O_ACCMODE bits of /proc/PID/fdinfo/FD, -1 when unknown */
+/*
+ * The open mode of descriptor FD: proc(5)'s /proc/PID/fd/FD link carries
+ * it in its own permission bits (read: r-x, write: -wx), so one lstat
+ * tells what /proc/PID/fdinfo/FD's flags line would.  -1 when unknown.
+ */
 static int
-fdacc(pid_t pid, const char *fd)
+fdacc(int dfd, const char *fd)
 {
-	char path[PATH_MAX], buf[256], *p;
-	ssize_t n;
-	int f;
+	struct stat st;
 
-	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%s", (int)pid, fd);
-	if ((f = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (fstatat(dfd, fd, &st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	if ((p = strstr(buf, "flags:")) == NULL)
-		return -1;
-	return (int)(strtol(p + 6, NULL, 8) & O_ACCMODE);
+	switch (st.st_mode & (S_IRUSR | S_IWUSR)) {
+	case S_IRUSR:
+		return O_RDONLY;
+	case S_IWUSR:
+		return O_WRONLY;
+	case S_IRUSR | S_IWUSR:
+		return O_RDWR;
+	}
+	return -1;
 }
 
 /* "pipe:[123]" -> 123 */
@@ -156,63 +167,98 @@ strip_deleted(char *path)
 	return path;
 }
 
+/* the paths nearly every process holds, which are never a FIFO, a
+ * segment or a queue: no stat for them (devpts holds only terminals) */
+static int
+never_fifo(const char *link)
+{
+	return strcmp(link, "/dev/null") == 0 ||
+	    strncmp(link, "/dev/pts/", 9) == 0;
+}
+
+/* is device DEV an mqueue file system (the fd NAME of PID is on it)?
+ * statfs once per device: most regular files are on one or two */
+static int
+mqueue_dev(struct scan *s, dev_t dev, pid_t pid, const char *name)
+{
+	char path[PATH_MAX];
+	struct statfs sf;
+	size_t i;
+
+	for (i = 0; i < s->ndevs; i++)
+		if (s->devs[i].dev == dev)
+			return s->devs[i].mq;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%s", (int)pid, name);
+	if (statfs(path, &sf) == -1)
+		return 0;
+	if (s->ndevs < sizeof(s->devs) / sizeof(s->devs[0])) {
+		s->devs[s->ndevs].dev = dev;
+		s->devs[s->ndevs++].mq = sf.f_type == MQUEUE_MAGIC;
+	}
+	return sf.f_type == MQUEUE_MAGIC;
+}
+
+/* one descriptor NAME of process PI: a reference when it is IPC */
+static void
+scan_fd(struct scan *s, size_t pi, int dfd, const char *name)
+{
+	char link[PATH_MAX];
+	unsigned long long ino;
+	struct stat st;
+	struct ref *r;
+	ssize_t n;
+
+	if ((n = readlinkat(dfd, name, link, sizeof(link) - 1)) <= 0)
+		return;
+	link[n] = '\0';
+	if (bracket_ino(link, "pipe:", &ino)) {
+		r = addref(s, pi, R_PIPE, atoi(name));
+		r->ino = ino;
+	} else if (bracket_ino(link, "socket:", &ino)) {
+		/* UNIX or TCP, or neither: sorted out later */
+		r = addref(s, pi, R_UNIX, atoi(name));
+		r->ino = ino;
+		r->acc = O_RDWR;
+		return;
+	} else if (link[0] == '/' && !never_fifo(link)) {
+		/* follows the link to the open file, opens nothing */
+		if (fstatat(dfd, name, &st, 0) == -1)
+			return;
+		if (S_ISFIFO(st.st_mode))
+			r = addref(s, pi, R_FIFO, atoi(name));
+		else if (S_ISREG(st.st_mode) &&
+		    strncmp(link, SHMDIR, sizeof(SHMDIR) - 1) == 0)
+			r = addref(s, pi, R_SHM, atoi(name));
+		else if (S_ISREG(st.st_mode) &&
+		    mqueue_dev(s, st.st_dev, s->procs[pi].pid, name))
+			r = addref(s, pi, R_MQ, atoi(name));
+		else
+			return;
+		r->dev = st.st_dev;
+		r->ino = st.st_ino;
+		r->obj = estrdup(strip_deleted(link));
+	} else
+		return;
+	r->acc = fdacc(dfd, name);
+}
+
+/* every descriptor of process PI, from its open /proc/PID/fd (closed
+ * here); getdents64(2) straight, since readdir's DIR would cost an
+ * fcntl and a malloc for each of the machine's processes */
 static void
 scan_fds(struct scan *s, size_t pi, int dfd)
 {
-	char link[PATH_MAX], fdpath[PATH_MAX];
-	unsigned long long ino;
-	struct dirent *de;
-	struct statfs sf;
-	struct stat st;
-	struct ref *r;
-	pid_t pid = s->procs[pi].pid;
-	ssize_t n;
-	DIR *d;
+	char buf[8192];
+	struct dirent64 *de;
+	ssize_t got, off;
 
-	if ((d = fdopendir(dfd)) == NULL) {
-		close(dfd);
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		n = readlinkat(dfd, de->d_name, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue;
-		link[n] = '\0';
-		if (bracket_ino(link, "pipe:", &ino)) {
-			r = addref(s, pi, R_PIPE, atoi(de->d_name));
-			r->ino = ino;
-		} else if (bracket_ino(link, "socket:", &ino)) {
-			/* UNIX or TCP, or neither: sorted out later */
-			r = addref(s, pi, R_UNIX, atoi(de->d_name));
-			r->ino = ino;
-			r->acc = O_RDWR;
-			continue;
-		} else if (link[0] == '/') {
-			/* follows the link to the open file, opens nothing */
-			if (fstatat(dfd, de->d_name, &st, 0) == -1)
-				continue;
-			if (S_ISFIFO(st.st_mode))
-				r = addref(s, pi, R_FIFO, atoi(de->d_name));
-			else if (S_ISREG(st.st_mode) &&
-			    strncmp(link, SHMDIR, sizeof(SHMDIR) - 1) == 0)
-				r = addref(s, pi, R_SHM, atoi(de->d_name));
-			else if (S_ISREG(st.st_mode) && (snprintf(fdpath,
-			    sizeof(fdpath), "/proc/%d/fd/%s", (int)pid,
-			    de->d_name), statfs(fdpath, &sf) == 0) &&
-			    sf.f_type == MQUEUE_MAGIC)
-				r = addref(s, pi, R_MQ, atoi(de->d_name));
-			else
-				continue;
-			r->dev = st.st_dev;
-			r->ino = st.st_ino;
-			r->obj = estrdup(strip_deleted(link));
-		} else
-			continue;
-		r->acc = fdacc(pid, de->d_name);
-	}
-	closedir(d);
+	while ((got = getdents64(dfd, buf, sizeof(buf))) > 0)
+		for (off = 0; off < got; off += de->d_reclen) {
+			de = (struct dirent64 *)(void *)(buf + off);
+			if (isdigit((unsigned char)de->d_name[0]))
+				scan_fd(s, pi, dfd, de->d_name);
+		}
+	close(dfd);
 }
 
 /* "ADDR-END PERMS OFFSET MAJ:MIN INODE PATH": /dev/shm files and SysV
@@ -233,6 +279,10 @@ scan_maps(struct scan *s, size_t pi)
 	if ((fp = fopen(path, "re")) == NULL)
 		return;
 	while (getline(&line, &cap, fp) != -1) {
+		/* most lines are libraries and anonymous memory */
+		if (strstr(line, " /SYSV") == NULL &&
+		    strstr(line, " " SHMDIR) == NULL)
+			continue;
 		line[strcspn(line, "\n")] = '\0';
 		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %llu %n", &start, &end,
 		    perms, &off, &maj, &min, &ino, &n) != 7)
@@ -266,44 +316,108 @@ scan_maps(struct scan *s, size_t pi)
 	fclose(fp);
 }
 
+/*
+ * Could a process of our namespaces have a segment mapped?  Not when no
+ * SysV segment is attached (nattch, proc(5)'s /proc/sysvipc/shm) and
+ * /dev/shm holds no file, and no deleted one either: then the only inode
+ * its file system has in use is its root (statfs(2)).  Reading every
+ * process's maps would find nothing then, so it is skipped.
+ */
+static int
+maps_needed(void)
+{
+	struct objlist l = { 0 };
+	struct dirent *de;
+	struct statfs sf;
+	size_t i;
+	int need = 0;
+	DIR *d;
+
+	if (sysv_list(IPC_SHM, &l) == -1)
+		need = 1;
+	for (i = 0; i < l.n; i++)
+		need |= l.v[i].nattch != 0;
+	objlist_free(&l);
+	if (need || statfs(SHMDIR, &sf) == -1 || sf.f_files == 0 ||
+	    sf.f_files - sf.f_ffree != 1 || (d = opendir(SHMDIR)) == NULL)
+		return 1;
+	while (!need && (de = readdir(d)) != NULL)
+		need = strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return need;
+}
+
+/* the inode of /proc/PID/ns/NAME, 0 when it cannot be read */
+static ino_t
+ns_of(const char *pid, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/%s", pid, name);
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+/* a process of another mount or IPC namespace has its own /dev/shm and
+ * segments: its maps are read whatever ours hold */
+static int
+maps_wanted(const struct scan *s, const char *pid)
+{
+	if (s->nomaps)
+		return 0;
+	if (s->maps_here)
+		return 1;
+	return ns_of(pid, "mnt") != s->mntns || ns_of(pid, "ipc") != s->ipcns;
+}
+
+static void
+read_comm(pid_t pid, char *comm, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	comm[0] = '\0';
+	if ((f = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(f, comm, len - 1);
+	close(f);
+	comm[n > 0 ? n : 0] = '\0';
+	comm[strcspn(comm, "\n")] = '\0';
+}
+
 static void
 scan_procs(struct scan *s)
 {
 	char path[64], comm[64];
 	struct dirent *de;
-	struct stat st;
 	pid_t self = getpid();
 	size_t cap = 0, pi, len;
 	long pid;
 	char *end;
-	int dfd, f;
-	ssize_t n;
+	int dfd;
 	DIR *d;
 
 	if ((d = opendir("/proc")) == NULL)
 		eerr(EXIT_FAIL, "/proc");
+	if (!s->nomaps && !(s->maps_here = maps_needed())) {
+		s->mntns = ns_of("self", "mnt");
+		s->ipcns = ns_of("self", "ipc");
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		pid = strtol(de->d_name, &end, 10);
 		if (*end != '\0' || pid <= 0 || pid > INT_MAX || pid == self)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%ld", pid);
-		if (stat(path, &st) == -1)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-		comm[0] = '\0';
-		if ((f = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
-			n = read(f, comm, sizeof(comm) - 1);
-			close(f);
-			comm[n > 0 ? n : 0] = '\0';
-			comm[strcspn(comm, "\n")] = '\0';
-		}
 		snprintf(path, sizeof(path), "/proc/%ld/fd", pid);
 		if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 		    -1) {
 			if (errno == ENOENT || errno == ESRCH)
 				continue;	/* gone meanwhile */
+			read_comm((pid_t)pid, comm, sizeof(comm));
 			if (s->unseen++ < 8) {
 				len = strlen(s->unseenlist);
 				snprintf(s->unseenlist + len,
@@ -318,14 +432,48 @@ scan_procs(struct scan *s)
 			    sizeof(*s->procs));
 		}
 		pi = s->nprocs++;
+		memset(&s->procs[pi], 0, sizeof(s->procs[pi]));
 		s->procs[pi].pid = (pid_t)pid;
-		s->procs[pi].uid = st.st_uid;
-		strlcpy(s->procs[pi].comm, comm, sizeof(s->procs[pi].comm));
 		scan_fds(s, pi, dfd);
-		if (!s->nomaps)
+		if (maps_wanted(s, de->d_name))
 			scan_maps(s, pi);
 	}
 	closedir(d);
+}
+
+/* a process's command and user, read when first shown: most of the
+ * processes scanned never are.  One that has ended since is "(gone)". */
+static const struct proc *
+proc_at(struct scan *s, size_t pi)
+{
+	struct proc *p = &s->procs[pi];
+
+	if (!p->has_comm) {
+		read_comm(p->pid, p->comm, sizeof(p->comm));
+		if (p->comm[0] == '\0')
+			strlcpy(p->comm, "(gone)", sizeof(p->comm));
+		p->has_comm = 1;
+	}
+	return p;
+}
+
+/* the user of a process is the owner of its /proc directory (proc(5)) */
+static int
+proc_uid(struct scan *s, size_t pi, uid_t *uid)
+{
+	struct proc *p = &s->procs[pi];
+	char path[64];
+	struct stat st;
+
+	if (!p->has_uid) {
+		snprintf(path, sizeof(path), "/proc/%d", (int)p->pid);
+		if (stat(path, &st) == -1)
+			return -1;
+		p->uid = st.st_uid;
+		p->has_uid = 1;
+	}
+	*uid = p->uid;
+	return 0;
 }
 
 /* ---- sockets -------------------------------------------------------------- */
@@ -487,26 +635,41 @@ scan_tcp(struct scan *s)
 	free(line);
 }
 
+static int
+usockcmp(const void *a, const void *b)
+{
+	const struct usock *x = a, *y = b;
+
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+static int
+tsockcmp(const void *a, const void *b)
+{
+	const struct tsock *x = a, *y = b;
+
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* after sort_sockets, which sorts both lists by inode */
 static struct usock *
 find_usock(struct scan *s, unsigned long long ino)
 {
-	size_t i;
+	struct usock key = { .ino = (unsigned)ino };
 
-	for (i = 0; i < s->nus; i++)
-		if (s->us[i].ino == ino)
-			return &s->us[i];
-	return NULL;
+	if (s->nus == 0 || ino > UINT_MAX)
+		return NULL;
+	return bsearch(&key, s->us, s->nus, sizeof(key), usockcmp);
 }
 
 static struct tsock *
 find_tsock(struct scan *s, unsigned long long ino)
 {
-	size_t i;
+	struct tsock key = { .ino = ino };
 
-	for (i = 0; i < s->nts; i++)
-		if (s->ts[i].ino == ino)
-			return &s->ts[i];
-	return NULL;
+	if (s->nts == 0)
+		return NULL;
+	return bsearch(&key, s->ts, s->nts, sizeof(key), tsockcmp);
 }
 
 /* socket references: UNIX, TCP (kind changed), or dropped */
@@ -517,6 +680,10 @@ sort_sockets(struct scan *s)
 	struct usock *u;
 	struct tsock *t;
 
+	if (s->nus > 0)
+		qsort(s->us, s->nus, sizeof(*s->us), usockcmp);
+	if (s->nts > 0)
+		qsort(s->ts, s->nts, sizeof(*s->ts), tsockcmp);
 	for (i = j = 0; i < s->nrefs; i++) {
 		struct ref *r = &s->refs[i];
 
@@ -655,8 +822,10 @@ static void
 who_ref(struct who *w, const struct ref *r, const char *type,
     const char *object, const char *extra)
 {
-	const struct proc *p = &w->s->procs[r->pi];
+	const struct proc *p = proc_at(w->s, r->pi);
 	char how[128];
+	uid_t uid;
+	int known;
 
 	if (r->fd >= 0)
 		snprintf(how, sizeof(how), "fd %d %s%s%s", r->fd,
@@ -664,18 +833,21 @@ who_ref(struct who *w, const struct ref *r, const char *type,
 	else
 		snprintf(how, sizeof(how), "mapped at 0x%lx %s", r->addr,
 		    accname(r->acc));
-	who_row(w, type, object, p->pid, p->comm, p->uid, 1, how);
+	known = proc_uid(w->s, r->pi, &uid) == 0;
+	who_row(w, type, object, p->pid, p->comm, known ? uid : 0, known,
+	    how);
 }
 
-static const struct proc *
+/* the index of PID among the scanned processes, -1 when not there */
+static ssize_t
 proc_of(struct scan *s, pid_t pid)
 {
 	size_t i;
 
 	for (i = 0; i < s->nprocs; i++)
 		if (s->procs[i].pid == pid)
-			return &s->procs[i];
-	return NULL;
+			return (ssize_t)i;
+	return -1;
 }
 
 /* a pid the kernel recorded: a row, its command if it still runs */
@@ -683,13 +855,16 @@ static void
 who_pid(struct who *w, const char *type, const char *object, pid_t pid,
     const char *how)
 {
-	const struct proc *p;
 	char comm[64];
+	ssize_t pi;
+	uid_t uid;
 
 	if (pid <= 0)
 		return;
-	if ((p = proc_of(w->s, pid)) != NULL)
-		who_row(w, type, object, pid, p->comm, p->uid, 1, how);
+	if ((pi = proc_of(w->s, pid)) >= 0 &&
+	    proc_uid(w->s, (size_t)pi, &uid) == 0)
+		who_row(w, type, object, pid, proc_at(w->s, (size_t)pi)->comm,
+		    uid, 1, how);
 	else if (proc_comm(pid, comm, sizeof(comm)) == 0)
 		who_row(w, type, object, pid, comm, 0, 0, how);
 	else
@@ -948,29 +1123,11 @@ struct map {
 static void
 addedge(struct map *m, size_t a, size_t b, int directed, const char *obj)
 {
-	int bypid = m->s->refs[a].kind == R_MQ ||
-	    m->s->refs[a].kind == R_SHM || m->s->refs[a].kind == R_SYSVSHM;
 	struct edge *e;
-	size_t i;
 
 	if (m->s->procs[m->s->refs[a].pi].pid ==
 	    m->s->procs[m->s->refs[b].pi].pid)
 		return;		/* a process with both ends: no edge */
-	for (i = 0; i < m->ne; i++) {
-		e = &m->e[i];
-		if ((e->a == a && e->b == b) ||
-		    (!directed && e->a == b && e->b == a))
-			return;
-		/* a queue or a segment: one edge a pair of processes, however
-		 * many descriptors and mappings each has */
-		if (bypid && m->s->refs[e->a].kind == m->s->refs[a].kind &&
-		    strcmp(e->obj, obj) == 0 &&
-		    ((m->s->refs[e->a].pi == m->s->refs[a].pi &&
-		    m->s->refs[e->b].pi == m->s->refs[b].pi) ||
-		    (!directed && m->s->refs[e->a].pi == m->s->refs[b].pi &&
-		    m->s->refs[e->b].pi == m->s->refs[a].pi)))
-			return;
-	}
 	if (m->ne == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 64;
 		m->e = ereallocarray(m->e, m->cap, sizeof(*m->e));
@@ -982,91 +1139,218 @@ addedge(struct map *m, size_t a, size_t b, int directed, const char *obj)
 	strlcpy(e->obj, obj, sizeof(e->obj));
 }
 
+/*
+ * The references in object order (kind, device, inode; a pipe's or a
+ * socket's inode alone), then in scan order, which is process order: the
+ * references to one object are then one run of the index, and edges come
+ * from pairing within a run instead of every reference with every other.
+ */
+static const struct ref *sortrefs;
+
+static int
+objcmp(const void *pa, const void *pb)
+{
+	size_t i = *(const size_t *)pa, j = *(const size_t *)pb;
+	const struct ref *x = &sortrefs[i], *y = &sortrefs[j];
+	unsigned long long xd, yd;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	xd = x->kind == R_PIPE || x->kind == R_UNIX || x->kind == R_TCP ?
+	    0 : x->dev;
+	yd = y->kind == R_PIPE || y->kind == R_UNIX || y->kind == R_TCP ?
+	    0 : y->dev;
+	if (xd != yd)
+		return xd < yd ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return i < j ? -1 : i > j;
+}
+
+static int
+edgecmp(const void *pa, const void *pb)
+{
+	const struct edge *x = pa, *y = pb;
+
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	return x->b < y->b ? -1 : x->b > y->b;
+}
+
 static int
 same_object(const struct ref *x, const struct ref *y)
 {
 	if (x->kind != y->kind)
 		return 0;
-	if (x->kind == R_PIPE)
+	if (x->kind == R_PIPE || x->kind == R_UNIX || x->kind == R_TCP)
 		return x->ino == y->ino;
 	return x->ino == y->ino && x->dev == y->dev;
+}
+
+/* is run[k] the first reference of its process in the run that passes
+ * the mode test (skip: the open mode that does not count)? */
+static int
+first_of_proc(const struct scan *s, const size_t *run, size_t k, int skip)
+{
+	size_t pi = s->refs[run[k]].pi;
+
+	if (s->refs[run[k]].acc == skip)
+		return 0;
+	while (k-- > 0 && s->refs[run[k]].pi == pi)
+		if (s->refs[run[k]].acc != skip)
+			return 0;
+	return 1;
+}
+
+/* one object's references: writers to readers (pipes, FIFOs, queues) or
+ * every holder to every other (segments); a queue or a segment gives one
+ * edge a pair of processes, however many descriptors and mappings each
+ * has */
+static void
+object_edges(struct map *m, const size_t *run, size_t n)
+{
+	const struct ref *x = &m->s->refs[run[0]];
+	const struct scan *s = m->s;
+	int bypid = x->kind == R_MQ;
+	char obj[128];
+	size_t k, l;
+
+	switch (x->kind) {
+	case R_PIPE:
+		snprintf(obj, sizeof(obj), "pipe:[%llu]", x->ino);
+		break;
+	case R_SHM:
+		strlcpy(obj, x->obj + sizeof(SHMDIR) - 2, sizeof(obj));
+		break;
+	case R_SYSVSHM:
+		snprintf(obj, sizeof(obj), "id:%llu", x->ino);
+		break;
+	default:
+		strlcpy(obj, x->obj, sizeof(obj));
+		break;
+	}
+	if (x->kind == R_SHM || x->kind == R_SYSVSHM) {
+		for (k = 0; k < n; k++)
+			for (l = k + 1; l < n; l++)
+				if (first_of_proc(s, run, k, -2) &&
+				    first_of_proc(s, run, l, -2))
+					addedge(m, run[k], run[l], 0, obj);
+		return;
+	}
+	for (k = 0; k < n; k++) {
+		if (s->refs[run[k]].acc == O_RDONLY ||
+		    (bypid && !first_of_proc(s, run, k, O_RDONLY)))
+			continue;
+		for (l = 0; l < n; l++)
+			if (l != k && s->refs[run[l]].acc != O_WRONLY &&
+			    (!bypid || first_of_proc(s, run, l, O_WRONLY)))
+				addedge(m, run[k], run[l], 1, obj);
+	}
+}
+
+/* a UNIX socket to its peer; a pair whose ends name each other gives
+ * one edge, from the end scanned first */
+static void
+unix_edges(struct map *m, const size_t *idx, size_t nidx, size_t i)
+{
+	struct scan *s = m->s;
+	const struct ref *x = &s->refs[i];
+	struct usock *u, *pu;
+	struct ref key;
+	size_t lo, hi, mid;
+	int mutual;
+
+	if ((u = find_usock(s, x->ino)) == NULL || u->peer == 0)
+		return;
+	pu = find_usock(s, u->peer);
+	mutual = pu != NULL && pu->peer == u->ino;
+	memset(&key, 0, sizeof(key));
+	key.kind = R_UNIX;
+	key.ino = u->peer;
+	/* the first index whose reference is not below the peer's */
+	for (lo = 0, hi = nidx; lo < hi;) {
+		mid = lo + (hi - lo) / 2;
+		if (s->refs[idx[mid]].kind < R_UNIX ||
+		    (s->refs[idx[mid]].kind == R_UNIX &&
+		    s->refs[idx[mid]].ino < key.ino))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < nidx && same_object(&key, &s->refs[idx[lo]]); lo++) {
+		if (mutual && idx[lo] < i)
+			continue;
+		addedge(m, i, idx[lo], 0, x->obj ? x->obj :
+		    s->refs[idx[lo]].obj ? s->refs[idx[lo]].obj :
+		    "(unnamed)");
+	}
+}
+
+/* TCP: both ends on this machine, one edge a connection */
+static void
+tcp_edges(struct map *m, const size_t *run, size_t n)
+{
+	struct scan *s = m->s;
+	struct tsock *t, *t2, *first;
+	char obj[128];
+	size_t k, l;
+
+	for (k = 0; k < n; k++) {
+		if ((t = find_tsock(s, s->refs[run[k]].ino)) == NULL)
+			continue;
+		for (l = k + 1; l < n; l++) {
+			if ((t2 = find_tsock(s, s->refs[run[l]].ino)) == NULL ||
+			    strcmp(t->local, t2->remote) != 0 ||
+			    strcmp(t->remote, t2->local) != 0)
+				continue;
+			/* from the end scanned first, as for UNIX pairs */
+			first = run[k] < run[l] ? t : t2;
+			snprintf(obj, sizeof(obj), "%s-%s", first->local,
+			    first->remote);
+			addedge(m, run[k] < run[l] ? run[k] : run[l],
+			    run[k] < run[l] ? run[l] : run[k], 0, obj);
+		}
+	}
 }
 
 static void
 build_edges(struct map *m)
 {
 	struct scan *s = m->s;
-	struct usock *u;
-	struct tsock *t, *t2;
-	char obj[128];
-	size_t i, j;
+	size_t *idx, i, j, tcp = 0, ntcp = 0;
 
-	for (i = 0; i < s->nrefs; i++) {
-		const struct ref *x = &s->refs[i];
+	if (s->nrefs == 0)
+		return;
+	idx = ereallocarray(NULL, s->nrefs, sizeof(*idx));
+	for (i = 0; i < s->nrefs; i++)
+		idx[i] = i;
+	sortrefs = s->refs;
+	qsort(idx, s->nrefs, sizeof(*idx), objcmp);
+	for (i = 0; i < s->nrefs; i = j) {
+		const struct ref *x = &s->refs[idx[i]];
 
-		switch (x->kind) {
-		case R_PIPE:
-		case R_FIFO:
-			if (x->acc == O_RDONLY)
-				break;
-			/* a writer: to every reader of the same pipe */
-			if (x->kind == R_PIPE)
-				snprintf(obj, sizeof(obj), "pipe:[%llu]",
-				    x->ino);
-			else
-				strlcpy(obj, x->obj, sizeof(obj));
-			for (j = 0; j < s->nrefs; j++)
-				if (j != i && same_object(x, &s->refs[j]) &&
-				    s->refs[j].acc != O_WRONLY)
-					addedge(m, i, j, 1, obj);
-			break;
-		case R_UNIX:
-			if ((u = find_usock(s, x->ino)) == NULL ||
-			    u->peer == 0)
-				break;
-			for (j = 0; j < s->nrefs; j++)
-				if (s->refs[j].kind == R_UNIX &&
-				    s->refs[j].ino == u->peer)
-					addedge(m, i, j, 0, x->obj ? x->obj :
-					    s->refs[j].obj ? s->refs[j].obj :
-					    "(unnamed)");
-			break;
-		case R_TCP:
-			if ((t = find_tsock(s, x->ino)) == NULL)
-				break;
-			for (j = 0; j < s->nrefs; j++) {
-				if (s->refs[j].kind != R_TCP ||
-				    (t2 = find_tsock(s, s->refs[j].ino)) ==
-				    NULL || strcmp(t->local, t2->remote) != 0 ||
-				    strcmp(t->remote, t2->local) != 0)
-					continue;
-				snprintf(obj, sizeof(obj), "%s-%s", t->local,
-				    t->remote);
-				addedge(m, i, j, 0, obj);
-			}
-			break;
-		case R_MQ:
-			/* senders to receivers; both ways for rw */
-			if (x->acc == O_RDONLY)
-				break;
-			for (j = 0; j < s->nrefs; j++)
-				if (j != i && same_object(x, &s->refs[j]) &&
-				    s->refs[j].acc != O_WRONLY)
-					addedge(m, i, j, 1, x->obj);
-			break;
-		case R_SHM:
-		case R_SYSVSHM:
-			if (x->kind == R_SHM)
-				strlcpy(obj, x->obj + sizeof(SHMDIR) - 2,
-				    sizeof(obj));
-			else
-				snprintf(obj, sizeof(obj), "id:%llu", x->ino);
-			for (j = i + 1; j < s->nrefs; j++)
-				if (same_object(x, &s->refs[j]))
-					addedge(m, i, j, 0, obj);
-			break;
-		}
+		for (j = i + 1; j < s->nrefs &&
+		    same_object(x, &s->refs[idx[j]]); j++)
+			;
+		if (x->kind == R_UNIX) {
+			for (; i < j; i++)
+				unix_edges(m, idx, s->nrefs, idx[i]);
+		} else if (x->kind == R_TCP) {
+			if (ntcp++ == 0)
+				tcp = i;
+		} else if (j - i > 1)
+			object_edges(m, idx + i, j - i);
 	}
+	/* TCP ends pair by address, not by inode: all of them at once */
+	for (i = tcp; ntcp > 0 && i < s->nrefs &&
+	    s->refs[idx[i]].kind == R_TCP; i++)
+		;
+	if (ntcp > 0)
+		tcp_edges(m, idx + tcp, i - tcp);
+	free(idx);
+	/* in scan order, whatever the pairing order was */
+	if (m->ne > 1)
+		qsort(m->e, m->ne, sizeof(*m->e), edgecmp);
 }
 
 /* keep the edges within DEPTH hops of the given pids (depth < 0: any) */
@@ -1124,7 +1408,7 @@ static void
 end_text(const struct map *m, size_t r, char *buf, size_t len)
 {
 	const struct ref *x = &m->s->refs[r];
-	const struct proc *p = &m->s->procs[x->pi];
+	const struct proc *p = proc_at(m->s, x->pi);
 	char vis[4 * sizeof(p->comm) + 1];
 
 	fmt_vis(vis, sizeof(vis), p->comm, strlen(p->comm));
@@ -1138,7 +1422,7 @@ static void
 json_end(struct jw *w, const struct map *m, size_t r)
 {
 	const struct ref *x = &m->s->refs[r];
-	const struct proc *p = &m->s->procs[x->pi];
+	const struct proc *p = proc_at(m->s, x->pi);
 
 	jw_obj(w);
 	jw_key(w, "pid");
@@ -1169,18 +1453,21 @@ dot_quote(const char *s)
 static void
 print_dot(const struct map *m)
 {
+	char *used;
 	size_t i, j;
-	int done;
 
+	used = ecalloc(m->s->nprocs + 1, 1);
+	for (j = 0; j < m->ne; j++) {
+		used[m->s->refs[m->e[j].a].pi] = 1;
+		used[m->s->refs[m->e[j].b].pi] = 1;
+	}
 	printf("digraph ipc {\n\trankdir=LR;\n\tnode [shape=box];\n");
 	for (i = 0; i < m->s->nprocs; i++) {
-		const struct proc *p = &m->s->procs[i];
+		const struct proc *p;
 
-		for (done = 0, j = 0; j < m->ne && !done; j++)
-			done = m->s->refs[m->e[j].a].pi == i ||
-			    m->s->refs[m->e[j].b].pi == i;
-		if (!done)
+		if (!used[i])
 			continue;
+		p = proc_at(m->s, i);
 		printf("\tp%d [label=\"%d\\n", (int)p->pid, (int)p->pid);
 		dot_quote(p->comm);
 		printf("\"];\n");
@@ -1196,6 +1483,7 @@ print_dot(const struct map *m)
 		printf("\"%s];\n", e->directed ? "" : ", dir=both");
 	}
 	printf("}\n");
+	free(used);
 }
 
 int

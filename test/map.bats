@@ -14,6 +14,28 @@ has_fd() {
 	[ -e "/proc/$1/fd/$2" ]
 }
 
+# two python3 processes in the background that map /dev/shm/$1 (made
+# 8K when it is not there), print their pids to py.1 and py.2, and sleep
+two_mappers() {
+	local i
+	[ -e "/dev/shm/$1" ] || truncate -s 8K "/dev/shm/$1"
+	for i in 1 2; do
+		"$PY" -c "
+import ctypes, os, time
+libc = ctypes.CDLL(None)
+libc.mmap.restype = ctypes.c_void_p
+libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int,
+    ctypes.c_int, ctypes.c_int, ctypes.c_long]
+f = os.open('/dev/shm/$1', os.O_RDWR)
+libc.mmap(None, 8192, 3, 1, f, 0)
+os.close(f)
+print(os.getpid(), flush=True)
+time.sleep(60)" >"py.$i" 3>&- &
+	done
+	wait_for 100 test -s py.1
+	wait_for 100 test -s py.2
+}
+
 # the sleeps of this file have numbers of their own, 301 to 314
 local_teardown() {
 	pkill -x -f "sleep 3(0[1-9]|1[0-4])" 2>/dev/null || true
@@ -98,21 +120,7 @@ local_teardown() {
 	n=$(uniq_name)
 	k=$(uniq_key)
 	ipc-shm create --size 8K "$n"
-	for i in 1 2; do
-		"$PY" -c "
-import ctypes, os, sys, time
-libc = ctypes.CDLL(None)
-libc.mmap.restype = ctypes.c_void_p
-libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int,
-    ctypes.c_int, ctypes.c_int, ctypes.c_long]
-f = os.open('/dev/shm/$n', os.O_RDWR)
-libc.mmap(None, 8192, 3, 1, f, 0)
-os.close(f)
-print(os.getpid(), flush=True)
-time.sleep(60)" >"py.$i" 3>&- &
-	done
-	wait_for 100 test -s py.1
-	wait_for 100 test -s py.2
+	two_mappers "$n"
 	run ipckit who --noheadings "$n"
 	assert_success
 	assert_line --regexp "^shm +/$n +$(cat py.1) +python3 +root +mapped at 0x[0-9a-f]+ rw\$"
@@ -137,6 +145,41 @@ time.sleep(60)" >py.3 3>&- &
 	kill "$(cat py.3)"
 	wait
 	ipcrm -m "$id"
+}
+
+@test "map: a segment deleted while mapped, in a /dev/shm of nothing else; a segment of another mount namespace" {
+	local n
+	n=$(uniq_name)
+	# alone in a private /dev/shm and deleted: only the inodes in use
+	# tell that the processes' maps are worth reading
+	export -f two_mappers wait_for
+	export PY BATS_TEST_TMPDIR
+	run unshare -m bash -c "
+		set -e
+		mount -t tmpfs -o size=1M tmpfs /dev/shm
+		cd \"\$BATS_TEST_TMPDIR\"
+		two_mappers $n
+		rm /dev/shm/$n
+		'$(command -v ipckit)' map \$(cat py.1)
+		kill \$(cat py.1) \$(cat py.2)
+		wait"
+	assert_success
+	assert_line --regexp "^[0-9]+\\(python3\\) map <-> [0-9]+\\(python3\\) map  shm  /$n\$"
+	[ "$(grep -c "  shm  " <<<"$output")" -eq 1 ]
+	# mapped in another mount namespace, looked at from this one
+	rm -f py.1 py.2
+	unshare -m bash -c "
+		mount -t tmpfs -o size=1M tmpfs /dev/shm
+		cd \"\$BATS_TEST_TMPDIR\"
+		two_mappers $n
+		wait" 3>&- &
+	wait_for 100 test -s py.2
+	run ipckit map "$(cat py.1)"
+	assert_success
+	assert_line --regexp "^$(cat py.1)\\(python3\\) map <-> $(cat py.2)\\(python3\\) map  shm  /$n\$"
+	kill "$(cat py.1)" "$(cat py.2)"
+	wait
+	[ ! -e "/dev/shm/$n" ]
 }
 
 @test "who and map: a POSIX queue opened by two processes; a SysV queue's last pids" {
