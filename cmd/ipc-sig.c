@@ -1145,8 +1145,10 @@ wait_exec(const char *cmd, const struct signalfd_siginfo *si)
 	return st;
 }
 
+/* wait's options: the signals waited for (blocked and taken by the
+ * returned signalfd, whose pid file is written then), and --exec's CMD */
 static int
-cmd_wait(int argc, char *argv[])
+wait_init(int argc, char *argv[], const char **cmd)
 {
 	static const struct option lo[] = {
 		{ "pidfile",	required_argument, NULL, O_PIDFILE },
@@ -1154,16 +1156,11 @@ cmd_wait(int argc, char *argv[])
 		{ "follow",	no_argument,	NULL, O_FOLLOW },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct signalfd_siginfo in[BATCH];
-	const char *pidfile = NULL, *cmd = NULL;
-	struct deadline d;
-	struct pollfd p;
-	long long got = 0;
+	const char *pidfile = NULL;
 	sigset_t set;
-	size_t k, i;
-	ssize_t n;
-	int c, sig, sfd, follow = 0, st = 0, r;
+	int c, i, sig, sfd, follow = 0;
 
+	*cmd = NULL;
 	opt_begin(argc, argv, OPT_COUNT | OPT_TIMEOUT | OPT_NOWAIT | OPT_JSON,
 	    lo);
 	while ((c = opt_next()) != -1)
@@ -1174,7 +1171,7 @@ cmd_wait(int argc, char *argv[])
 			pidfile = optarg;
 			break;
 		case O_EXEC:
-			cmd = optarg;
+			*cmd = optarg;
 			break;
 		case O_FOLLOW:
 			follow = 1;
@@ -1184,15 +1181,15 @@ cmd_wait(int argc, char *argv[])
 	opt_operands(argc, 1, -1);
 	if (follow && (opt.given & OPT_COUNT))
 		eusage("--follow and --count exclude each other");
-	if (cmd != NULL && opt.json)
+	if (*cmd != NULL && opt.json)
 		eusage("--exec and --json exclude each other");
 	sigemptyset(&set);
-	for (i = 0; i < (size_t)argc; i++) {
+	for (i = 0; i < argc; i++) {
 		sig = esignal(argv[i]);
 		if (sig == SIGKILL || sig == SIGSTOP)
 			eusage("%s cannot be waited for: it cannot be blocked",
 			    sig == SIGKILL ? "SIGKILL" : "SIGSTOP");
-		if (sig == SIGCHLD && cmd != NULL)
+		if (sig == SIGCHLD && *cmd != NULL)
 			eusage("SIGCHLD and --exec do not mix: each CMD that "
 			    "ends sends one");
 		sigaddset(&set, sig);
@@ -1204,32 +1201,60 @@ cmd_wait(int argc, char *argv[])
 		eerr(EXIT_FAIL, "signalfd");
 	if (pidfile != NULL)
 		epidfile_write(pidfile);
-	if (cmd != NULL)
+	if (*cmd != NULL)
 		sig_policy(SIGP_FORWARD);
-	p.fd = sfd;
+	return sfd;
+}
+
+/* what one read took: each signal printed or run; CMD's first failure */
+static int
+wait_took(const char *cmd, const struct signalfd_siginfo *in, size_t n)
+{
+	size_t i;
+	int r, st = 0;
+
+	for (i = 0; i < n; i++) {
+		if (cmd != NULL) {
+			r = wait_exec(cmd, &in[i]);
+			if (st == 0)
+				st = r;
+		} else
+			wait_print(&in[i]);
+	}
+	eonsig();
+	if (fflush(stdout) == EOF) {
+		if (errno == EPIPE)
+			eepipe();
+		eerr(EXIT_FAIL, "write error on stdout");
+	}
+	return st;
+}
+
+static int
+cmd_wait(int argc, char *argv[])
+{
+	struct signalfd_siginfo in[BATCH];
+	const char *cmd;
+	struct deadline d;
+	struct pollfd p;
+	long long got = 0;
+	size_t k;
+	ssize_t n;
+	int st = 0, r;
+
+	p.fd = wait_init(argc, argv, &cmd);
 	p.events = POLLIN;
 	deadline_init(&d, opt.timeout);
 	while (opt.count == 0 || got < opt.count) {
 		k = BATCH;
 		if (opt.count > 0 && (long long)k > opt.count - got)
 			k = (size_t)(opt.count - got);
-		n = read(sfd, in, k * sizeof(in[0]));
+		n = read(p.fd, in, k * sizeof(in[0]));
 		if (n > 0) {
-			for (i = 0; i < (size_t)n / sizeof(in[0]); i++) {
-				if (cmd != NULL) {
-					r = wait_exec(cmd, &in[i]);
-					if (st == 0)
-						st = r;
-				} else
-					wait_print(&in[i]);
-			}
+			r = wait_took(cmd, in, (size_t)n / sizeof(in[0]));
+			if (st == 0)
+				st = r;
 			got += (long long)((size_t)n / sizeof(in[0]));
-			eonsig();
-			if (fflush(stdout) == EOF) {
-				if (errno == EPIPE)
-					eepipe();
-				eerr(EXIT_FAIL, "write error on stdout");
-			}
 			deadline_init(&d, opt.timeout);
 			continue;
 		}
@@ -1250,7 +1275,7 @@ cmd_wait(int argc, char *argv[])
 			break;
 		}
 	}
-	close(sfd);
+	close(p.fd);
 	return st;
 }
 
@@ -1502,25 +1527,21 @@ rx_done(struct rx *r)
 	return 0;
 }
 
-static int
-cmd_recv(int argc, char *argv[])
+/* recv's options, and the signal descriptors that take the stream
+ * (the pid file is written once both are there: no sender too early) */
+static void
+recv_init(struct rx *r, int argc, char *argv[])
 {
 	static const struct option lo[] = {
 		{ "pidfile",	required_argument, NULL, O_PIDFILE },
 		{ "bytes",	no_argument,	NULL, O_BYTES },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct signalfd_siginfo in[BATCH];
 	const char *pidfile = NULL;
-	struct deadline d;
-	struct rx r;
 	sigset_t set;
-	long long ms, left;
-	size_t k, burst = 0;
-	ssize_t n;
-	int c, st = 0;
+	int c;
 
-	memset(&r, 0, sizeof(r));
+	memset(r, 0, sizeof(*r));
 	opt_begin(argc, argv, OPT_COUNT | OPT_TIMEOUT | OPT_NOWAIT, lo);
 	while ((c = opt_next()) != -1)
 		switch (c) {
@@ -1530,41 +1551,124 @@ cmd_recv(int argc, char *argv[])
 			pidfile = optarg;
 			break;
 		case O_BYTES:
-			r.bytes = 1;
+			r->bytes = 1;
 			break;
 		}
 	opt_end(&argc, &argv, NULL);
 	opt_operands(argc, 1, 1);
-	r.sig = esignal(argv[0]);
-	if (r.sig < SIGRTMIN || r.sig > SIGRTMAX)
+	r->sig = esignal(argv[0]);
+	if (r->sig < SIGRTMIN || r->sig > SIGRTMAX)
 		eusage("recv needs a real-time signal, RTMIN to RTMAX: "
 		    "standard signals are not queued");
-	if (r.bytes && (opt.given & OPT_COUNT))
+	if (r->bytes && (opt.given & OPT_COUNT))
 		eusage("--count counts integers: not with --bytes");
-	r.ctl = ctl_of(r.sig);
-	r.from.fd = -1;
-	r.tail = 4;		/* until a FIN says otherwise */
-	r.ackevery = window_for(sigpending_limit(0)) / 4;
-	if (r.ackevery == 0)
-		r.ackevery = 1;
-	r.out = ecalloc(1, OUTBUF);
+	r->ctl = ctl_of(r->sig);
+	r->from.fd = -1;
+	r->tail = 4;		/* until a FIN says otherwise */
+	r->ackevery = window_for(sigpending_limit(0)) / 4;
+	if (r->ackevery == 0)
+		r->ackevery = 1;
+	r->out = ecalloc(1, OUTBUF);
 	sigemptyset(&set);
-	sigaddset(&set, r.sig);
-	sigaddset(&set, r.ctl);
-	if ((r.sfd = sig_deliver(&set)) == -1)
+	sigaddset(&set, r->sig);
+	sigaddset(&set, r->ctl);
+	if ((r->sfd = sig_deliver(&set)) == -1)
 		eerr(EXIT_FAIL, "signalfd");
 	/* the control signal alone, to find START without taking data */
-	sigdelset(&set, r.sig);
-	if ((r.cfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
+	sigdelset(&set, r->sig);
+	if ((r->cfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) == -1)
 		eerr(EXIT_FAIL, "signalfd");
 	if (pidfile != NULL)
 		epidfile_write(pidfile);
+}
+
+#define RX_MORE	(-1)		/* rx_idle: go on reading */
+
+/*
+ * Nothing is queued now: the sender has gone, or an acknowledgment is
+ * due, or we wait for more within the deadline.  RX_MORE, or recv's exit
+ * status.  BURST counts what the last reads took.
+ */
+static int
+rx_idle(struct rx *r, struct deadline *d, size_t *burst)
+{
+	long long ms, left;
+
+	if (r->gone) {
+		/* everything it sent before it died has been taken */
+		if (r->nctl == 0 && r->got > 0)
+			return rx_done(r);	/* not ipc-sig: its exit ends
+						 * the stream */
+		rx_tail(r, 4);
+		rx_flush(r);
+		eerrx(EXIT_FAIL, "the sender, process %d, exited before "
+		    "the end of the stream: %llu %s received",
+		    (int)r->from.pid, (unsigned long long)r->got,
+		    r->bytes ? "words" : "values");
+	}
+	/* the queue is empty: acknowledge a good part of the window now, a
+	 * smaller one once idle IDLEACK_MS */
+	rx_flush(r);
+	if (r->got - r->acked >= r->ackevery)
+		(void)rx_ack(r);
+	left = deadline_left(d);
+	if (*burst >= HOT_BURST) {
+		/*
+		 * A busy stream: nap, then take what came meanwhile, rather
+		 * than be woken for each signal (the sender would pay the
+		 * wake-up, and both sides would fight for the signal
+		 * queue's lock).
+		 */
+		*burst = 0;
+		ms = left >= 0 && left < NAP_MS ? left : NAP_MS;
+		if (rx_poll(r, ms, 0) == -1 && gotsig)
+			eonsig();
+		return RX_MORE;
+	}
+	*burst = 0;
+	ms = left;
+	if (r->acking && r->acked != r->got && (ms < 0 || ms > IDLEACK_MS))
+		ms = IDLEACK_MS;
+	switch (rx_poll(r, ms, 1)) {
+	case -1:
+		if (gotsig)
+			eonsig();
+		return RX_MORE;
+	case 0:
+		if (ms != left) {
+			if (rx_ack(r) == -1)
+				(void)rx_poll(r, IDLEACK_MS, 1);
+			return RX_MORE;
+		}
+		if (r->got == 0)
+			return itimedout("no stream came");
+		rx_tail(r, 4);
+		rx_flush(r);
+		(void)rx_ack(r);
+		iverbose("%llu %s received, then nothing within the timeout",
+		    (unsigned long long)r->got, r->bytes ? "words" : "values");
+		return 0;
+	}
+	return RX_MORE;
+}
+
+static int
+cmd_recv(int argc, char *argv[])
+{
+	struct signalfd_siginfo in[BATCH];
+	struct deadline d;
+	struct rx r;
+	size_t k, burst = 0;
+	ssize_t n;
+	int st = RX_MORE;
+
+	recv_init(&r, argc, argv);
 	deadline_init(&d, opt.timeout);
-	for (;;) {
+	while (st == RX_MORE) {
 		if ((r.haveend && (uint32_t)r.got == r.endcount) ||
 		    (opt.count > 0 && (long long)r.got == opt.count)) {
 			st = rx_done(&r);
-			goto done;
+			break;
 		}
 		k = BATCH;
 		if (opt.count > 0 && (long long)k > opt.count - (long long)r.got)
@@ -1580,71 +1684,9 @@ cmd_recv(int argc, char *argv[])
 			rx_flush(&r);
 			eonsig();
 		}
-		if (n > 0)
-			continue;
-		/* nothing queued now */
-		if (r.gone) {
-			/* everything it sent before it died has been taken */
-			if (r.nctl == 0 && r.got > 0) {
-				/* not ipc-sig: its exit ends the stream */
-				st = rx_done(&r);
-				goto done;
-			}
-			rx_tail(&r, 4);
-			rx_flush(&r);
-			eerrx(EXIT_FAIL, "the sender, process %d, exited before "
-			    "the end of the stream: %llu %s received",
-			    (int)r.from.pid, (unsigned long long)r.got,
-			    r.bytes ? "words" : "values");
-		}
-		/* the queue is empty: acknowledge a good part of the window
-		 * now, a smaller one once idle IDLEACK_MS */
-		rx_flush(&r);
-		if (r.got - r.acked >= r.ackevery)
-			(void)rx_ack(&r);
-		left = deadline_left(&d);
-		if (burst >= HOT_BURST) {
-			/*
-			 * A busy stream: nap, then take what came meanwhile,
-			 * rather than be woken for each signal (the sender
-			 * would pay the wake-up, and both sides would fight
-			 * for the signal queue's lock).
-			 */
-			burst = 0;
-			ms = left >= 0 && left < NAP_MS ? left : NAP_MS;
-			if (rx_poll(&r, ms, 0) == -1 && gotsig)
-				eonsig();
-			continue;
-		}
-		burst = 0;
-		ms = left;
-		if (r.acking && r.acked != r.got && (ms < 0 || ms > IDLEACK_MS))
-			ms = IDLEACK_MS;
-		switch (rx_poll(&r, ms, 1)) {
-		case -1:
-			if (gotsig)
-				eonsig();
-			continue;
-		case 0:
-			if (ms != left) {
-				if (rx_ack(&r) == -1)
-					(void)rx_poll(&r, IDLEACK_MS, 1);
-				continue;
-			}
-			if (r.got == 0) {
-				st = itimedout("no stream came");
-				goto done;
-			}
-			rx_tail(&r, 4);
-			rx_flush(&r);
-			(void)rx_ack(&r);
-			iverbose("%llu %s received, then nothing within the "
-			    "timeout", (unsigned long long)r.got,
-			    r.bytes ? "words" : "values");
-			goto done;
-		}
+		if (n <= 0)
+			st = rx_idle(&r, &d, &burst);
 	}
-done:
 	free(r.out);
 	close(r.cfd);
 	close(r.sfd);

@@ -976,6 +976,110 @@ flow_read(struct flow *f)
 	return read(f->in, f->buf, f->bufsz);
 }
 
+#define ST_MORE		(-1)	/* flow_*: moved some, or try again */
+
+/* a splice(2) or sendfile(2) that failed: what comes of errno (EPIPE
+ * is the writer's; the caller sorts the socket's errors from the
+ * pipe's) */
+static int
+flow_zc_error(struct flow *f)
+{
+	int sf = f->how == HOW_SENDFILE;
+
+	if (errno == EAGAIN) {
+		if (!sf)
+			return flow_blocked(f);
+		f->wait = W_OUT;
+		return ST_WAIT;
+	}
+	if (errno == EINTR) {
+		if (gotsig)
+			eonsig();
+		return ST_MORE;
+	}
+	if ((errno == EINVAL || errno == ENOSYS) && f->bytes == 0) {
+		f->how = HOW_COPY;
+		return ST_MORE;
+	}
+	if (errno == EPIPE || (sf && errno == ECONNRESET))
+		return ST_ERROUT;
+	return ST_ERRIN;
+}
+
+/* one splice(2) or sendfile(2) of up to CHUNK bytes */
+static int
+flow_zerocopy(struct flow *f, size_t *moved)
+{
+	ssize_t n;
+
+	if (f->how == HOW_SPLICE)
+		n = splice(f->in, NULL, f->out, NULL, CHUNK,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	else
+		n = sendfile(f->out, f->in, NULL, CHUNK);
+	if (n > 0) {
+		f->bytes += (uint64_t)n;
+		*moved += (size_t)n;
+		return ST_MORE;
+	}
+	if (n == 0)
+		return ST_EOF;
+	return flow_zc_error(f);
+}
+
+/* read(2) into the buffer when it is empty, then write all of it out */
+static int
+flow_copy(struct flow *f, size_t *moved)
+{
+	ssize_t n;
+
+	if (f->len == 0) {
+		if ((n = flow_read(f)) == 0)
+			return ST_EOF;
+		if (n < 0) {
+			if (errno == EAGAIN) {
+				f->wait = W_IN;
+				return ST_WAIT;
+			}
+			if (errno != EINTR)
+				return ST_ERRIN;
+			if (gotsig)
+				eonsig();
+			return ST_MORE;
+		}
+		f->off = 0;
+		f->len = (size_t)n;
+		if (f->discard) {
+			f->bytes += (uint64_t)n;
+			f->len = 0;
+			return ST_MORE;
+		}
+	}
+	while (f->len > 0) {
+		n = f->outsock ? send(f->out, f->buf + f->off, f->len,
+		    MSG_DONTWAIT | MSG_NOSIGNAL) :
+		    write(f->out, f->buf + f->off, f->len);
+		if (n > 0) {
+			f->off += (size_t)n;
+			f->len -= (size_t)n;
+			f->bytes += (uint64_t)n;
+			*moved += (size_t)n;
+		} else if (n == -1 && errno == EAGAIN) {
+			f->wait = W_OUT;
+			return ST_WAIT;
+		} else if (n == -1 && errno == EINTR) {
+			if (gotsig)
+				eonsig();
+		} else
+			return ST_ERROUT;
+	}
+	if (f->inpoll) {
+		f->wait = W_IN;
+		return ST_WAIT;
+	}
+	return ST_MORE;
+}
+
 /*
  * Move what can be moved now, at most TURN bytes (then the other
  * direction gets its turn).  Never blocks on a socket or a pipe.
@@ -984,113 +1088,12 @@ static int
 flow_step(struct flow *f)
 {
 	size_t moved = 0;
-	ssize_t n;
+	int st = ST_MORE;
 
-	while (moved < TURN) {
-		if (f->how == HOW_SPLICE) {
-			n = splice(f->in, NULL, f->out, NULL, CHUNK,
-			    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-			if (n > 0) {
-				f->bytes += (uint64_t)n;
-				moved += (size_t)n;
-				continue;
-			}
-			if (n == 0)
-				return ST_EOF;
-			if (errno == EAGAIN)
-				return flow_blocked(f);
-			if (errno == EINTR) {
-				if (gotsig)
-					eonsig();
-				continue;
-			}
-			if ((errno == EINVAL || errno == ENOSYS) &&
-			    f->bytes == 0) {
-				f->how = HOW_COPY;
-				continue;
-			}
-			/* which end: EPIPE is the writer's; the caller sorts
-			 * the socket's errors from the pipe's */
-			return errno == EPIPE ? ST_ERROUT : ST_ERRIN;
-		}
-		if (f->how == HOW_SENDFILE) {
-			n = sendfile(f->out, f->in, NULL, CHUNK);
-			if (n > 0) {
-				f->bytes += (uint64_t)n;
-				moved += (size_t)n;
-				continue;
-			}
-			if (n == 0)
-				return ST_EOF;
-			if (errno == EAGAIN) {
-				f->wait = W_OUT;
-				return ST_WAIT;
-			}
-			if (errno == EINTR) {
-				if (gotsig)
-					eonsig();
-				continue;
-			}
-			if ((errno == EINVAL || errno == ENOSYS) &&
-			    f->bytes == 0) {
-				f->how = HOW_COPY;
-				continue;
-			}
-			return errno == EPIPE || errno == ECONNRESET ?
-			    ST_ERROUT : ST_ERRIN;
-		}
-		if (f->len == 0) {
-			n = flow_read(f);
-			if (n == 0)
-				return ST_EOF;
-			if (n < 0) {
-				if (errno == EAGAIN) {
-					f->wait = W_IN;
-					return ST_WAIT;
-				}
-				if (errno == EINTR) {
-					if (gotsig)
-						eonsig();
-					continue;
-				}
-				return ST_ERRIN;
-			}
-			f->off = 0;
-			f->len = (size_t)n;
-			if (f->discard) {
-				f->bytes += (uint64_t)n;
-				f->len = 0;
-				continue;
-			}
-		}
-		while (f->len > 0) {
-			n = f->outsock ? send(f->out, f->buf + f->off, f->len,
-			    MSG_DONTWAIT | MSG_NOSIGNAL) :
-			    write(f->out, f->buf + f->off, f->len);
-			if (n > 0) {
-				f->off += (size_t)n;
-				f->len -= (size_t)n;
-				f->bytes += (uint64_t)n;
-				moved += (size_t)n;
-				continue;
-			}
-			if (n == -1 && errno == EAGAIN) {
-				f->wait = W_OUT;
-				return ST_WAIT;
-			}
-			if (n == -1 && errno == EINTR) {
-				if (gotsig)
-					eonsig();
-				continue;
-			}
-			return ST_ERROUT;
-		}
-		if (f->inpoll) {
-			f->wait = W_IN;
-			return ST_WAIT;
-		}
-	}
-	return ST_WAIT;
+	while (st == ST_MORE && moved < TURN)
+		st = f->how == HOW_COPY ? flow_copy(f, &moved) :
+		    flow_zerocopy(f, &moved);
+	return st == ST_MORE ? ST_WAIT : st;
 }
 
 static int
@@ -1531,6 +1534,56 @@ send_records(int fd)
 }
 
 /*
+ * Take the next record, N bytes as a peek said, whole into *BUF (grown
+ * to fit), and the sender's credentials into *UC when it sent them
+ * (*CREDS).  Its length, or -1 when it is not there after all (EAGAIN,
+ * EINTR: look again).
+ */
+static ssize_t
+recv_cred(int fd, size_t n, char **buf, size_t *cap, struct ucred *uc,
+    int *creds)
+{
+	union {
+		struct cmsghdr	 h;
+		char		 b[CMSG_SPACE(sizeof(struct ucred))];
+	} cm;
+	struct cmsghdr *c;
+	struct msghdr mh;
+	struct iovec iov;
+	ssize_t got;
+
+	if (n > *cap) {
+		if (n > REC_HARDMAX)
+			eerrx(EXIT_FAIL, "a %s of %zu bytes: over %u",
+			    typename(so.type), n, REC_HARDMAX);
+		free(*buf);
+		*cap = n;
+		*buf = ecalloc(1, *cap);
+	}
+	memset(&mh, 0, sizeof(mh));
+	iov.iov_base = *buf;
+	iov.iov_len = *cap;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cm.b;
+	mh.msg_controllen = sizeof(cm.b);
+	if ((got = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) == -1) {
+		if (errno == EAGAIN || errno == EINTR)
+			return -1;
+		eerr(EXIT_FAIL, "recvmsg");
+	}
+	*creds = 0;
+	for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(*uc))) {
+			memcpy(uc, CMSG_DATA(c), sizeof(*uc));
+			*creds = 1;
+		}
+	return got;
+}
+
+/*
  * Each datagram or packet, one record of stdout.  A seqpacket's end of
  * file and an empty packet both read as 0 bytes: with SO_PASSCRED every
  * packet comes with the sender's credentials and the end of file with
@@ -1540,19 +1593,12 @@ send_records(int fd)
 static int
 recv_records(int fd)
 {
-	union {
-		struct cmsghdr	 h;
-		char		 b[CMSG_SPACE(sizeof(struct ucred))];
-	} cm;
 	struct pollfd p[2] = {
 		{ .fd = fd, .events = POLLIN },
 		{ .fd = 1, .events = 0 },
 	};
 	struct deadline d;
 	struct recout out;
-	struct cmsghdr *c;
-	struct msghdr mh;
-	struct iovec iov;
 	struct ucred uc;
 	uint64_t nrec = 0;
 	size_t cap = 64 * 1024;
@@ -1593,35 +1639,9 @@ recv_records(int fd)
 			    "%ju record%s", (uintmax_t)nrec, plural(nrec));
 		if (n == -1)
 			eerr(EXIT_FAIL, "recv");
-		if ((size_t)n > cap) {
-			if ((size_t)n > REC_HARDMAX)
-				eerrx(EXIT_FAIL, "a %s of %zd bytes: over %u",
-				    typename(so.type), n, REC_HARDMAX);
-			free(buf);
-			cap = (size_t)n;
-			buf = ecalloc(1, cap);
-		}
-		memset(&mh, 0, sizeof(mh));
-		iov.iov_base = buf;
-		iov.iov_len = cap;
-		mh.msg_iov = &iov;
-		mh.msg_iovlen = 1;
-		mh.msg_control = cm.b;
-		mh.msg_controllen = sizeof(cm.b);
-		if ((n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC)) ==
-		    -1) {
-			if (errno == EAGAIN || errno == EINTR)
-				continue;
-			eerr(EXIT_FAIL, "recvmsg");
-		}
-		creds = 0;
-		for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
-			if (c->cmsg_level == SOL_SOCKET &&
-			    c->cmsg_type == SCM_CREDENTIALS &&
-			    c->cmsg_len >= CMSG_LEN(sizeof(uc))) {
-				memcpy(&uc, CMSG_DATA(c), sizeof(uc));
-				creds = 1;
-			}
+		if ((n = recv_cred(fd, (size_t)n, &buf, &cap, &uc, &creds)) ==
+		    -1)
+			continue;
 		if (n == 0 && !creds && so.type == SOCK_SEQPACKET)
 			break;		/* the end of file */
 		if (so.allow && so.type == SOCK_DGRAM &&
