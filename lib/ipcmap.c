@@ -198,18 +198,28 @@ mqueue_dev(struct scan *s, dev_t dev, pid_t pid, const char *name)
 	return sf.f_type == MQUEUE_MAGIC;
 }
 
+struct scanarg {
+	struct scan	*s;
+	size_t		 pi;
+	size_t		 first;		/* the process's first reference */
+};
+
 /* one descriptor NAME of process PI: a reference when it is IPC */
-static void
-scan_fd(struct scan *s, size_t pi, int dfd, const char *name)
+static int
+scan_fd(void *arg, int dfd, const char *name)
 {
+	struct scanarg *a = arg;
+	struct scan *s = a->s;
+	size_t pi = a->pi;
 	char link[PATH_MAX];
 	unsigned long long ino;
-	struct stat st;
+	struct statx stx;
 	struct ref *r;
 	ssize_t n;
+	dev_t dev;
 
 	if ((n = readlinkat(dfd, name, link, sizeof(link) - 1)) <= 0)
-		return;
+		return 0;
 	link[n] = '\0';
 	if (bracket_ino(link, "pipe:", &ino)) {
 		r = addref(s, pi, R_PIPE, atoi(name));
@@ -219,101 +229,86 @@ scan_fd(struct scan *s, size_t pi, int dfd, const char *name)
 		r = addref(s, pi, R_UNIX, atoi(name));
 		r->ino = ino;
 		r->acc = O_RDWR;
-		return;
+		return 0;
 	} else if (link[0] == '/' && !never_fifo(link)) {
-		/* follows the link to the open file, opens nothing */
-		if (fstatat(dfd, name, &st, 0) == -1)
-			return;
-		if (S_ISFIFO(st.st_mode))
+		/* follows the link to the open file, opens nothing;
+		 * DONT_SYNC: a hung network file system does not hang us */
+		if (statx(dfd, name, AT_STATX_DONT_SYNC, STATX_TYPE |
+		    STATX_INO, &stx) == -1)
+			return 0;
+		dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+		if (S_ISFIFO(stx.stx_mode))
 			r = addref(s, pi, R_FIFO, atoi(name));
-		else if (S_ISREG(st.st_mode) &&
+		else if (S_ISREG(stx.stx_mode) &&
 		    strncmp(link, SHMDIR, sizeof(SHMDIR) - 1) == 0)
 			r = addref(s, pi, R_SHM, atoi(name));
-		else if (S_ISREG(st.st_mode) &&
-		    mqueue_dev(s, st.st_dev, s->procs[pi].pid, name))
+		else if (S_ISREG(stx.stx_mode) &&
+		    mqueue_dev(s, dev, s->procs[pi].pid, name))
 			r = addref(s, pi, R_MQ, atoi(name));
 		else
-			return;
-		r->dev = st.st_dev;
-		r->ino = st.st_ino;
+			return 0;
+		r->dev = dev;
+		r->ino = stx.stx_ino;
 		r->obj = estrdup(strip_deleted(link));
 	} else
-		return;
+		return 0;
 	r->acc = fdacc(dfd, name);
+	return 0;
 }
 
-/* every descriptor of process PI, from its open /proc/PID/fd (closed
- * here); getdents64(2) straight, since readdir's DIR would cost an
- * fcntl and a malloc for each of the machine's processes */
+/* every descriptor of process PI, from its open /proc/PID/fd */
 static void
 scan_fds(struct scan *s, size_t pi, int dfd)
 {
-	char buf[8192];
-	struct dirent64 *de;
-	ssize_t got, off;
+	struct scanarg a = { s, pi, s->nrefs };
 
-	while ((got = getdents64(dfd, buf, sizeof(buf))) > 0)
-		for (off = 0; off < got; off += de->d_reclen) {
-			de = (struct dirent64 *)(void *)(buf + off);
-			if (isdigit((unsigned char)de->d_name[0]))
-				scan_fd(s, pi, dfd, de->d_name);
-		}
-	close(dfd);
+	(void)proc_fds(dfd, scan_fd, &a);
 }
 
-/* "ADDR-END PERMS OFFSET MAJ:MIN INODE PATH": /dev/shm files and SysV
- * segments ("/SYSV0000002a (deleted)", whose inode is the shmid) */
+/* a mapping of a /dev/shm file or of a SysV segment ("/SYSV0000002a
+ * (deleted)", whose inode is the shmid) */
+static int
+scan_map(void *arg, const struct mapline *ml)
+{
+	struct scanarg *a = arg;
+	struct scan *s = a->s;
+	struct ref *r;
+	size_t i;
+
+	if (strncmp(ml->path, "/SYSV", 5) == 0)
+		r = addref(s, a->pi, R_SYSVSHM, -1);
+	else if (strncmp(ml->path, SHMDIR, sizeof(SHMDIR) - 1) == 0)
+		r = addref(s, a->pi, R_SHM, -1);
+	else
+		return 0;
+	r->ino = ml->ino;
+	r->dev = ml->dev;
+	r->addr = ml->start;
+	r->acc = strchr(ml->perms, 'w') != NULL ? O_RDWR : O_RDONLY;
+	/* one line per mapping of the same object is enough */
+	for (i = a->first; i < s->nrefs - 1; i++)
+		if (s->refs[i].kind == r->kind && s->refs[i].ino == r->ino &&
+		    s->refs[i].dev == r->dev) {
+			s->nrefs--;
+			return 0;
+		}
+	if (r->kind == R_SHM) {
+		r->obj = estrdup(ml->path);
+		strip_deleted(r->obj);
+	}
+	return 0;
+}
+
 static void
 scan_maps(struct scan *s, size_t pi)
 {
-	char path[64], *line = NULL, *p, perms[8];
-	unsigned long start, end, off;
-	unsigned long long ino;
-	unsigned maj, min;
-	size_t cap = 0, i, first = s->nrefs;
-	struct ref *r;
-	int n, dup;
-	FILE *fp;
+	/* most lines are libraries and anonymous memory */
+	static const char *const want[] = { " /SYSV", " " SHMDIR, NULL };
+	struct scanarg a = { s, pi, s->nrefs };
+	char base[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)s->procs[pi].pid);
-	if ((fp = fopen(path, "re")) == NULL)
-		return;
-	while (getline(&line, &cap, fp) != -1) {
-		/* most lines are libraries and anonymous memory */
-		if (strstr(line, " /SYSV") == NULL &&
-		    strstr(line, " " SHMDIR) == NULL)
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %llu %n", &start, &end,
-		    perms, &off, &maj, &min, &ino, &n) != 7)
-			continue;
-		p = line + n;
-		if (strncmp(p, "/SYSV", 5) == 0) {
-			r = addref(s, pi, R_SYSVSHM, -1);
-			r->obj = NULL;
-		} else if (strncmp(p, SHMDIR, sizeof(SHMDIR) - 1) == 0)
-			r = addref(s, pi, R_SHM, -1);
-		else
-			continue;
-		r->ino = ino;
-		r->dev = makedev(maj, min);
-		r->addr = start;
-		r->acc = strchr(perms, 'w') != NULL ? O_RDWR : O_RDONLY;
-		if (r->kind == R_SHM)
-			r->obj = estrdup(strip_deleted(p));
-		/* one line per mapping of the same object is enough */
-		for (dup = 0, i = first; i < s->nrefs - 1; i++)
-			if (s->refs[i].kind == r->kind &&
-			    s->refs[i].ino == r->ino &&
-			    s->refs[i].dev == r->dev)
-				dup = 1;
-		if (dup) {
-			free(r->obj);
-			s->nrefs--;
-		}
-	}
-	free(line);
-	fclose(fp);
+	snprintf(base, sizeof(base), "/proc/%d", (int)s->procs[pi].pid);
+	(void)proc_maps(base, want, scan_map, &a);
 }
 
 /*
@@ -372,57 +367,33 @@ maps_wanted(const struct scan *s, const char *pid)
 }
 
 static void
-read_comm(pid_t pid, char *comm, size_t len)
-{
-	char path[64];
-	ssize_t n;
-	int f;
-
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	comm[0] = '\0';
-	if ((f = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return;
-	n = read(f, comm, len - 1);
-	close(f);
-	comm[n > 0 ? n : 0] = '\0';
-	comm[strcspn(comm, "\n")] = '\0';
-}
-
-static void
 scan_procs(struct scan *s)
 {
-	char path[64], comm[64];
-	struct dirent *de;
-	pid_t self = getpid();
+	char path[64], comm[64], pidstr[16];
+	struct procwalk w;
 	size_t cap = 0, pi, len;
-	long pid;
-	char *end;
+	pid_t pid;
 	int dfd;
-	DIR *d;
 
-	if ((d = opendir("/proc")) == NULL)
+	if (proc_open(&w) == -1)
 		eerr(EXIT_FAIL, "/proc");
 	if (!s->nomaps && !(s->maps_here = maps_needed())) {
 		s->mntns = ns_of("self", "mnt");
 		s->ipcns = ns_of("self", "ipc");
 	}
-	while ((de = readdir(d)) != NULL) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		pid = strtol(de->d_name, &end, 10);
-		if (*end != '\0' || pid <= 0 || pid > INT_MAX || pid == self)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/fd", pid);
+	while ((pid = proc_next(&w)) != 0) {
+		snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
 		if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 		    -1) {
 			if (errno == ENOENT || errno == ESRCH)
 				continue;	/* gone meanwhile */
-			read_comm((pid_t)pid, comm, sizeof(comm));
+			if (proc_comm(pid, comm, sizeof(comm)) == -1)
+				comm[0] = '\0';
 			if (s->unseen++ < 8) {
 				len = strlen(s->unseenlist);
 				snprintf(s->unseenlist + len,
-				    sizeof(s->unseenlist) - len, "%s%ld (%s)",
-				    len > 0 ? ", " : "", pid, comm);
+				    sizeof(s->unseenlist) - len, "%s%d (%s)",
+				    len > 0 ? ", " : "", (int)pid, comm);
 			}
 			continue;
 		}
@@ -433,12 +404,13 @@ scan_procs(struct scan *s)
 		}
 		pi = s->nprocs++;
 		memset(&s->procs[pi], 0, sizeof(s->procs[pi]));
-		s->procs[pi].pid = (pid_t)pid;
+		s->procs[pi].pid = pid;
 		scan_fds(s, pi, dfd);
-		if (maps_wanted(s, de->d_name))
+		snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+		if (maps_wanted(s, pidstr))
 			scan_maps(s, pi);
 	}
-	closedir(d);
+	proc_close(&w);
 }
 
 /* a process's command and user, read when first shown: most of the
@@ -449,8 +421,7 @@ proc_at(struct scan *s, size_t pi)
 	struct proc *p = &s->procs[pi];
 
 	if (!p->has_comm) {
-		read_comm(p->pid, p->comm, sizeof(p->comm));
-		if (p->comm[0] == '\0')
+		if (proc_comm(p->pid, p->comm, sizeof(p->comm)) == -1)
 			strlcpy(p->comm, "(gone)", sizeof(p->comm));
 		p->has_comm = 1;
 	}

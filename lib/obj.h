@@ -7,7 +7,8 @@
  *   objlist.c    the kinds, the object list, collecting and filtering
  *   objposix.c   POSIX objects: files in the mqueue mount and /dev/shm
  *   objsysv.c    SysV objects: /proc/sysvipc/{msg,shm,sem}
- *   objproc.c    which processes hold a file or wait on a SysV id
+ *   objproc.c    the /proc walk; which processes hold a file or wait on
+ *                a SysV id
  *   objstale.c   is anybody still using an object?
  *   objcol.c     the columns of ls
  *   objtable.c   a table (libsmartcols) or a JSON array (json.c)
@@ -19,6 +20,7 @@
 
 #include <sys/types.h>
 
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <time.h>
@@ -162,6 +164,25 @@ struct procscan {
 	size_t		 nnotes;
 	int		 hidden;	/* out: hidepid hides processes */
 };
+/* the one walk over /proc that both the stale checks here and ipckit's
+ * who and map (ipcmap.c) are built on */
+struct procwalk {
+	DIR		*d;
+	pid_t		 self;		/* left out */
+};
+struct mapline {			/* a line of /proc/PID/maps */
+	unsigned long	 start, end;
+	char		 perms[8];	/* "rw-s" */
+	dev_t		 dev;
+	unsigned long long ino;
+	const char	*path;		/* "" for anonymous memory */
+};
+int	 proc_open(struct procwalk *);		/* -1 errno */
+pid_t	 proc_next(struct procwalk *);		/* 0 at the end */
+void	 proc_close(struct procwalk *);
+int	 proc_fds(int, int (*)(void *, int, const char *), void *);
+int	 proc_maps(const char *, const char *const *,
+	    int (*)(void *, const struct mapline *), void *);
 void	 proc_sortrefs(struct fileref *, size_t);
 struct fileref *proc_findref(const struct procscan *, dev_t, ino_t);
 int	 proc_scan(struct procscan *);

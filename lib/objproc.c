@@ -1,5 +1,7 @@
 /*
- * objproc.c - which processes have a file open or mapped, as lsof and
+ * objproc.c - the one walk over /proc (processes, their descriptors and
+ * their maps; ipckit's who and map in ipcmap.c use it too), and on it:
+ * which processes have a file open or mapped, as lsof and
  * fuser find out: stat every /proc/PID/fd link (and read /proc/PID/maps)
  * and compare device and inode with the files we care about; and which
  * threads are blocked in msgrcv, msgsnd, semop or semtimedop, and on
@@ -26,6 +28,109 @@
 #include "obj.h"
 
 #define PF_KTHREAD	0x00200000	/* include/linux/sched.h */
+
+/* ---- the walk: processes, their descriptors, their maps --------------- */
+
+int
+proc_open(struct procwalk *w)
+{
+	w->self = getpid();
+	return (w->d = opendir("/proc")) == NULL ? -1 : 0;
+}
+
+pid_t
+proc_next(struct procwalk *w)
+{
+	struct dirent *de;
+	char *end;
+	long pid;
+
+	while ((de = readdir(w->d)) != NULL) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		pid = strtol(de->d_name, &end, 10);
+		if (*end == '\0' && pid > 0 && pid <= INT_MAX &&
+		    (pid_t)pid != w->self)
+			return (pid_t)pid;
+	}
+	return 0;
+}
+
+void
+proc_close(struct procwalk *w)
+{
+	closedir(w->d);
+}
+
+/*
+ * FN(ARG, DFD, NAME) for each descriptor in DFD, an open /proc/PID/fd
+ * (closed here), until FN returns an errno; that errno, or 0.
+ * getdents64(2) straight: a DIR would cost an fcntl and a malloc for
+ * each process of the machine.
+ */
+int
+proc_fds(int dfd, int (*fn)(void *, int, const char *), void *arg)
+{
+	char buf[8192];
+	struct dirent64 *de;
+	ssize_t got, off;
+	int err = 0;
+
+	while (err == 0 && (got = getdents64(dfd, buf, sizeof(buf))) > 0)
+		for (off = 0; err == 0 && off < got; off += de->d_reclen) {
+			de = (struct dirent64 *)(void *)(buf + off);
+			if (isdigit((unsigned char)de->d_name[0]))
+				err = fn(arg, dfd, de->d_name);
+		}
+	if (err == 0 && got == -1)
+		err = errno;
+	close(dfd);
+	return err;
+}
+
+/*
+ * FN(ARG, LINE) for each line of BASE/maps ("/proc/PID" or a thread's),
+ * until FN returns an errno; that errno, or 0.  WANT,
+ * when not NULL, lists strings of which a line must hold one: the rest
+ * are not even parsed.
+ */
+int
+proc_maps(const char *base, const char *const *want,
+    int (*fn)(void *, const struct mapline *), void *arg)
+{
+	char path[PATH_MAX], *line = NULL;
+	const char *const *w;
+	struct mapline ml;
+	unsigned maj, min;
+	size_t cap = 0;
+	int n, err = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/maps", base);
+	if ((fp = fopen(path, "re")) == NULL)
+		return errno;
+	while (err == 0 && (errno = 0, getline(&line, &cap, fp)) != -1) {
+		for (w = want; w != NULL && *w != NULL; w++)
+			if (strstr(line, *w) != NULL)
+				break;
+		if (w != NULL && *w == NULL)
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		if (sscanf(line, "%lx-%lx %7s %*x %x:%x %llu %n", &ml.start,
+		    &ml.end, ml.perms, &maj, &min, &ml.ino, &n) != 6)
+			continue;
+		ml.dev = makedev(maj, min);
+		ml.path = line + n;
+		err = fn(arg, &ml);
+	}
+	if (err == 0 && errno != 0)
+		err = errno;
+	free(line);
+	fclose(fp);
+	return err;
+}
+
+/* ---- holders of files, waiters on SysV ids ------------------------------ */
 
 static int
 refcmp(const void *a, const void *b)
@@ -179,68 +284,57 @@ mark(struct procscan *ps, dev_t dev, ino_t ino, pid_t pid, char how)
 	}
 }
 
+struct markarg {
+	struct procscan	*ps;
+	pid_t		 pid;
+};
+
+static int
+mark_fd(void *arg, int dfd, const char *name)
+{
+	struct markarg *m = arg;
+	struct statx stx;
+
+	/* follows the link to the open file; DONT_SYNC: a hung network
+	 * file system does not hang us */
+	if (statx(dfd, name, AT_STATX_DONT_SYNC, STATX_INO, &stx) == -1)
+		return errno == ENOENT ? 0 : errno;	/* ENOENT: closed
+							 * meanwhile */
+	mark(m->ps, makedev(stx.stx_dev_major, stx.stx_dev_minor),
+	    stx.stx_ino, m->pid, 'f');
+	return 0;
+}
+
+static int
+mark_map(void *arg, const struct mapline *ml)
+{
+	struct markarg *m = arg;
+
+	if (ml->ino != 0)	/* 0: anonymous memory, [heap], [stack] */
+		mark(m->ps, ml->dev, (ino_t)ml->ino, m->pid, 'm');
+	return 0;
+}
+
 /* 0, or the errno that kept us out */
 static int
 scan_fds(struct procscan *ps, const char *base, pid_t pid)
 {
+	struct markarg m = { ps, pid };
 	char path[PATH_MAX];
-	struct dirent *de;
-	struct statx stx;
-	int dfd, err = 0;
-	DIR *d;
+	int dfd;
 
 	snprintf(path, sizeof(path), "%s/fd", base);
 	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return errno;
-	if ((d = fdopendir(dfd)) == NULL) {
-		err = errno;
-		close(dfd);
-		return err;
-	}
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		/* follows the link to the open file; DONT_SYNC: a hung
-		 * network file system does not hang us */
-		if (statx(dfd, de->d_name, AT_STATX_DONT_SYNC, STATX_INO,
-		    &stx) == -1) {
-			if (errno == ENOENT)	/* closed meanwhile */
-				continue;
-			err = errno;
-			break;
-		}
-		mark(ps, makedev(stx.stx_dev_major, stx.stx_dev_minor),
-		    stx.stx_ino, pid, 'f');
-	}
-	if (err == 0 && errno != 0)
-		err = errno;
-	closedir(d);
-	return err;
+	return proc_fds(dfd, mark_fd, &m);
 }
 
-/* "ADDR PERMS OFFSET MAJ:MIN INODE [PATH]" */
 static int
 scan_maps(struct procscan *ps, const char *base, pid_t pid)
 {
-	char path[PATH_MAX], *line = NULL;
-	unsigned int maj, min;
-	unsigned long long ino;
-	size_t cap = 0;
-	FILE *fp;
-	int err = 0;
+	struct markarg m = { ps, pid };
 
-	snprintf(path, sizeof(path), "%s/maps", base);
-	if ((fp = fopen(path, "re")) == NULL)
-		return errno;
-	while ((errno = 0, getline(&line, &cap, fp)) != -1)
-		if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min,
-		    &ino) == 3 && ino != 0)
-			mark(ps, makedev(maj, min), (ino_t)ino, pid, 'm');
-	if (errno != 0)
-		err = errno;
-	free(line);
-	fclose(fp);
-	return err;
+	return proc_maps(base, NULL, mark_map, &m);
 }
 
 static void
@@ -503,30 +597,19 @@ scan_one(struct procscan *ps, pid_t pid)
 int
 proc_scan(struct procscan *ps)
 {
-	struct dirent *de;
-	pid_t self = getpid();
-	DIR *d;
+	struct procwalk w;
+	pid_t pid;
 
 	ps->notes = NULL;
 	ps->nnotes = 0;
 	ps->wait = NULL;
 	ps->nwait = 0;
 	ps->hidden = hidepid();
-	if ((d = opendir("/proc")) == NULL)
+	if (proc_open(&w) == -1)
 		return -1;
-	while ((de = readdir(d)) != NULL && !all_held(ps)) {
-		long pid;
-		char *end;
-
-		if (!isdigit((unsigned char)de->d_name[0]))
-			continue;
-		pid = strtol(de->d_name, &end, 10);
-		if (*end != '\0' || pid <= 0 || pid > INT_MAX ||
-		    (pid_t)pid == self)
-			continue;
-		scan_one(ps, (pid_t)pid);
-	}
-	closedir(d);
+	while (!all_held(ps) && (pid = proc_next(&w)) != 0)
+		scan_one(ps, pid);
+	proc_close(&w);
 	return 0;
 }
 

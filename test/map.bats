@@ -9,9 +9,11 @@ pid_of() {
 	pgrep -n -x -f "$1"
 }
 
-# wait until process $1 has descriptor $2 open
+# process $1 has exec'd its command (its redirections are done: a
+# forked bash has its descriptors before they are) and has descriptor $2
 has_fd() {
-	[ -e "/proc/$1/fd/$2" ]
+	[ "$(cat "/proc/$1/comm" 2>/dev/null)" != bash ] &&
+	    [ -e "/proc/$1/fd/$2" ]
 }
 
 # two python3 processes in the background that map /dev/shm/$1 (made
@@ -86,8 +88,11 @@ local_teardown() {
 	local r=$!
 	sleep 306 >f 3>&- &
 	local w=$!
-	wait_for 100 has_fd "$r" 0
-	wait_for 100 has_fd "$w" 1
+	# the FIFO open and sleep exec'd (fd 0 and 1 are there before both)
+	wait_for 100 eval '[ "$(readlink "/proc/$r/fd/0")" = "$PWD/f" ] &&
+	    [ "$(cat "/proc/$r/comm")" = sleep ]'
+	wait_for 100 eval '[ "$(readlink "/proc/$w/fd/1")" = "$PWD/f" ] &&
+	    [ "$(cat "/proc/$w/comm")" = sleep ]'
 	run ipckit who --noheadings ./f
 	assert_success
 	assert_line --regexp "^fifo +\\./f +$r +sleep +root +fd 0 r\$"
