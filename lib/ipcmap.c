@@ -167,6 +167,24 @@ strip_deleted(char *path)
 	return path;
 }
 
+/*
+ * The "/dev/shm/NAME" part of PATH, or NULL.  The kernel writes the path
+ * of a file from the reader's root, so the file of a process chroot'ed
+ * or in another mount namespace can come with a prefix
+ * ("/var/lib/box/dev/shm/NAME"); the NAME of a segment has no slash.
+ */
+static const char *
+shm_path(const char *path)
+{
+	const char *p, *last = NULL;
+
+	for (p = path; (p = strstr(p, SHMDIR)) != NULL; p++)
+		last = p;
+	if (last == NULL || strchr(last + sizeof(SHMDIR) - 1, '/') != NULL)
+		return NULL;
+	return last;
+}
+
 /* the paths nearly every process holds, which are never a FIFO, a
  * segment or a queue: no stat for them (devpts holds only terminals) */
 static int
@@ -239,8 +257,7 @@ scan_fd(void *arg, int dfd, const char *name)
 		dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
 		if (S_ISFIFO(stx.stx_mode))
 			r = addref(s, pi, R_FIFO, atoi(name));
-		else if (S_ISREG(stx.stx_mode) &&
-		    strncmp(link, SHMDIR, sizeof(SHMDIR) - 1) == 0)
+		else if (S_ISREG(stx.stx_mode) && shm_path(link) != NULL)
 			r = addref(s, pi, R_SHM, atoi(name));
 		else if (S_ISREG(stx.stx_mode) &&
 		    mqueue_dev(s, dev, s->procs[pi].pid, name))
@@ -249,7 +266,8 @@ scan_fd(void *arg, int dfd, const char *name)
 			return 0;
 		r->dev = dev;
 		r->ino = stx.stx_ino;
-		r->obj = estrdup(strip_deleted(link));
+		r->obj = estrdup(r->kind == R_SHM ?
+		    shm_path(strip_deleted(link)) : strip_deleted(link));
 	} else
 		return 0;
 	r->acc = fdacc(dfd, name);
@@ -277,7 +295,7 @@ scan_map(void *arg, const struct mapline *ml)
 
 	if (strncmp(ml->path, "/SYSV", 5) == 0)
 		r = addref(s, a->pi, R_SYSVSHM, -1);
-	else if (strncmp(ml->path, SHMDIR, sizeof(SHMDIR) - 1) == 0)
+	else if (shm_path(ml->path) != NULL)
 		r = addref(s, a->pi, R_SHM, -1);
 	else
 		return 0;
@@ -293,7 +311,7 @@ scan_map(void *arg, const struct mapline *ml)
 			return 0;
 		}
 	if (r->kind == R_SHM) {
-		r->obj = estrdup(ml->path);
+		r->obj = estrdup(shm_path(ml->path));
 		strip_deleted(r->obj);
 	}
 	return 0;
@@ -303,7 +321,7 @@ static void
 scan_maps(struct scan *s, size_t pi)
 {
 	/* most lines are libraries and anonymous memory */
-	static const char *const want[] = { " /SYSV", " " SHMDIR, NULL };
+	static const char *const want[] = { " /SYSV", SHMDIR, NULL };
 	struct scanarg a = { s, pi, s->nrefs };
 	char base[32];
 
