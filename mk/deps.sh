@@ -7,7 +7,7 @@ set -eu
 build="gcc libc6-dev make pkg-config libbsd-dev libsmartcols-dev"
 test="bats bats-support bats-assert mandoc python3 python3-sysv-ipc \
 socat netcat-openbsd pv moreutils procps util-linux bsdutils psmisc \
-iproute2 shellcheck coreutils valgrind graphviz lsof jq"
+iproute2 shellcheck coreutils valgrind graphviz lsof jq fish"
 pkgs="$build $test"
 # "deps.sh fuzz" / "deps.sh bench": what make fuzz / make bench need on top
 case ${1:-} in
