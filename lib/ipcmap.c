@@ -23,7 +23,6 @@
 #include <sys/sysmacros.h>
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -340,42 +339,37 @@ static int
 maps_needed(void)
 {
 	struct objlist l = { 0 };
-	struct dirent *de;
 	struct statfs sf;
 	size_t i;
 	int need = 0;
-	DIR *d;
 
 	if (sysv_list(IPC_SHM, &l) == -1)
 		need = 1;
 	for (i = 0; i < l.n; i++)
 		need |= l.v[i].nattch != 0;
 	objlist_free(&l);
-	if (need || statfs(SHMDIR, &sf) == -1 || sf.f_files == 0 ||
-	    sf.f_files - sf.f_ffree != 1 || (d = opendir(SHMDIR)) == NULL)
-		return 1;
-	while (!need && (de = readdir(d)) != NULL)
-		need = strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0;
-	closedir(d);
-	return need;
+	return need || statfs(SHMDIR, &sf) == -1 || sf.f_files == 0 ||
+	    sf.f_files - sf.f_ffree != 1;
 }
 
-/* the inode of /proc/PID/ns/NAME, 0 when it cannot be read */
+/* the inode of /proc/PID/ns/NAME (PID 0: ours), 0 when unreadable */
 static ino_t
-ns_of(const char *pid, const char *name)
+ns_of(pid_t pid, const char *name)
 {
-	char path[PATH_MAX];
+	char path[64];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "/proc/%s/ns/%s", pid, name);
+	if (pid == 0)
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
 	return stat(path, &st) == 0 ? st.st_ino : 0;
 }
 
 /* a process of another mount or IPC namespace has its own /dev/shm and
  * segments: its maps are read whatever ours hold */
 static int
-maps_wanted(const struct scan *s, const char *pid)
+maps_wanted(const struct scan *s, pid_t pid)
 {
 	if (s->nomaps)
 		return 0;
@@ -387,7 +381,7 @@ maps_wanted(const struct scan *s, const char *pid)
 static void
 scan_procs(struct scan *s)
 {
-	char path[64], comm[64], pidstr[16];
+	char path[64], comm[64];
 	struct procwalk w;
 	size_t cap = 0, pi, len;
 	pid_t pid;
@@ -396,8 +390,8 @@ scan_procs(struct scan *s)
 	if (proc_open(&w) == -1)
 		eerr(EXIT_FAIL, "/proc");
 	if (!s->nomaps && !(s->maps_here = maps_needed())) {
-		s->mntns = ns_of("self", "mnt");
-		s->ipcns = ns_of("self", "ipc");
+		s->mntns = ns_of(0, "mnt");
+		s->ipcns = ns_of(0, "ipc");
 	}
 	while ((pid = proc_next(&w)) != 0) {
 		snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
@@ -424,8 +418,7 @@ scan_procs(struct scan *s)
 		memset(&s->procs[pi], 0, sizeof(s->procs[pi]));
 		s->procs[pi].pid = pid;
 		scan_fds(s, pi, dfd);
-		snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
-		if (maps_wanted(s, pidstr))
+		if (maps_wanted(s, pid))
 			scan_maps(s, pi);
 	}
 	proc_close(&w);
