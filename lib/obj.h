@@ -167,8 +167,10 @@ struct procscan {
 /* the one walk over /proc that both the stale checks here and ipckit's
  * who and map (ipcmap.c) are built on */
 struct procwalk {
-	DIR		*d;
+	int		 fd;		/* /proc */
 	pid_t		 self;		/* left out */
+	char		 buf[4096];	/* entries read, off..len to go */
+	size_t		 off, len;
 };
 struct mapline {			/* a line of /proc/PID/maps */
 	unsigned long	 start, end;
@@ -187,6 +189,7 @@ void	 proc_sortrefs(struct fileref *, size_t);
 struct fileref *proc_findref(const struct procscan *, dev_t, ino_t);
 int	 proc_scan(struct procscan *);
 void	 proc_free(struct procscan *);
+int	 proc_readat(int, const char *, char *, size_t);
 int	 proc_comm(pid_t, char *, size_t);
 
 /* objstale.c: decide obj->stale and obj->why for every object */

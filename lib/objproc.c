@@ -35,17 +35,34 @@ int
 proc_open(struct procwalk *w)
 {
 	w->self = getpid();
-	return (w->d = opendir("/proc")) == NULL ? -1 : 0;
+	w->off = w->len = 0;
+	w->fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return w->fd == -1 ? -1 : 0;
 }
 
+/*
+ * The next process, 0 at the end.  getdents64(2) a few entries at a
+ * time: the first processes are there at once for whoever is waiting to
+ * look into them (ipcmap.c), not after the whole of /proc was read.
+ */
 pid_t
 proc_next(struct procwalk *w)
 {
-	struct dirent *de;
+	struct dirent64 *de;
+	ssize_t got;
 	char *end;
 	long pid;
 
-	while ((de = readdir(w->d)) != NULL) {
+	for (;;) {
+		if (w->off >= w->len) {
+			if ((got = getdents64(w->fd, w->buf,
+			    sizeof(w->buf))) <= 0)
+				return 0;
+			w->len = (size_t)got;
+			w->off = 0;
+		}
+		de = (struct dirent64 *)(void *)(w->buf + w->off);
+		w->off += de->d_reclen;
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		pid = strtol(de->d_name, &end, 10);
@@ -53,20 +70,21 @@ proc_next(struct procwalk *w)
 		    (pid_t)pid != w->self)
 			return (pid_t)pid;
 	}
-	return 0;
 }
 
 void
 proc_close(struct procwalk *w)
 {
-	closedir(w->d);
+	close(w->fd);
 }
 
 /*
  * FN(ARG, DFD, NAME) for each descriptor in DFD, an open /proc/PID/fd
- * (closed here), until FN returns an errno; that errno, or 0.
+ * (left open), until FN returns an errno; that errno, or 0.
  * getdents64(2) straight: a DIR would cost an fcntl and a malloc for
- * each process of the machine.
+ * each process of the machine.  proc(5) fills the buffer for as long as
+ * the next entry fits, so a read that left room for the longest entry
+ * was the last: the call that would return 0 is saved.
  */
 int
 proc_fds(int dfd, int (*fn)(void *, int, const char *), void *arg)
@@ -76,15 +94,17 @@ proc_fds(int dfd, int (*fn)(void *, int, const char *), void *arg)
 	ssize_t got, off;
 	int err = 0;
 
-	while (err == 0 && (got = getdents64(dfd, buf, sizeof(buf))) > 0)
+	while (err == 0 && (got = getdents64(dfd, buf, sizeof(buf))) > 0) {
 		for (off = 0; err == 0 && off < got; off += de->d_reclen) {
 			de = (struct dirent64 *)(void *)(buf + off);
 			if (isdigit((unsigned char)de->d_name[0]))
 				err = fn(arg, dfd, de->d_name);
 		}
+		if ((size_t)got + sizeof(*de) + NAME_MAX < sizeof(buf))
+			return err;
+	}
 	if (err == 0 && got == -1)
 		err = errno;
-	close(dfd);
 	return err;
 }
 
@@ -321,12 +341,14 @@ scan_fds(struct procscan *ps, const char *base, pid_t pid)
 {
 	struct markarg m = { ps, pid };
 	char path[PATH_MAX];
-	int dfd;
+	int dfd, err;
 
 	snprintf(path, sizeof(path), "%s/fd", base);
 	if ((dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return errno;
-	return proc_fds(dfd, mark_fd, &m);
+	err = proc_fds(dfd, mark_fd, &m);
+	close(dfd);
+	return err;
 }
 
 static int
@@ -628,21 +650,35 @@ proc_free(struct procscan *ps)
 	ps->nwait = 0;
 }
 
+/*
+ * The first line of the small file PATH (relative to DFD, or AT_FDCWD)
+ * in BUF, without its newline: 0, or -1 and errno.
+ */
+int
+proc_readat(int dfd, const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	if ((fd = openat(dfd, path, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0) {
+		if (n == 0)
+			errno = ESRCH;	/* ended meanwhile */
+		return -1;
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
 int
 proc_comm(pid_t pid, char *buf, size_t len)
 {
 	char path[64];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
+	return proc_readat(AT_FDCWD, path, buf, len);
 }
