@@ -554,16 +554,20 @@ merge(struct scan *s, struct pool *p, struct worker *w, size_t n)
 		bl = &p->blocks[b];
 		if (bl->by == NULL)
 			continue;
-		memcpy(s->procs + s->nprocs, bl->by->procs + bl->proc0,
-		    bl->nprocs * sizeof(*s->procs));
+		/* a block of processes that all ended has none: a thread
+		 * that never found one has no array at all */
+		if (bl->nprocs > 0)
+			memcpy(s->procs + s->nprocs, bl->by->procs +
+			    bl->proc0, bl->nprocs * sizeof(*s->procs));
 		for (i = 0; i < bl->nrefs; i++) {
 			r = &s->refs[s->nrefs++];
 			*r = bl->by->refs[bl->ref0 + i];
 			r->pi = r->pi - bl->proc0 + s->nprocs;
 		}
 		s->nprocs += bl->nprocs;
-		memcpy(s->unseenpids + s->unseen, bl->by->unseenpids +
-		    bl->unseen0, bl->nunseen * sizeof(*s->unseenpids));
+		if (bl->nunseen > 0)
+			memcpy(s->unseenpids + s->unseen, bl->by->unseenpids +
+			    bl->unseen0, bl->nunseen * sizeof(*s->unseenpids));
 		s->unseen += bl->nunseen;
 	}
 	for (i = 0; i < n; i++) {	/* the strings went with the refs */
