@@ -452,8 +452,6 @@ struct block {				/* what one block of processes gave */
 	size_t		 proc0, nprocs, ref0, nrefs, unseen0, nunseen;
 };
 
-struct worker;
-
 /*
  * The calling thread reads /proc and hands its processes out in blocks
  * as it goes (npids, then ended: atomic, release and acquire); every
@@ -462,7 +460,6 @@ struct worker;
  * many processes, and a machine with more is scanned in rounds.
  */
 struct pool {
-	struct worker	*first;		/* the caller's */
 	int		 procfd;
 	pid_t		*pids;
 	size_t		 npids;		/* handed out so far */
@@ -486,10 +483,6 @@ work(void *arg)
 	size_t b, i, lo, hi, n, cap = 0, ucap = 0;
 	struct block *bl;
 
-	/* a descriptor table of its own: the kernel takes no reference
-	 * (no shared cache line) to use a descriptor of an unshared table */
-	if (w != p->first)
-		(void)unshare(CLONE_FILES);
 	for (;;) {
 		b = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
 		lo = b * BLOCK;
@@ -611,7 +604,6 @@ scan_round(struct scan *s, struct procwalk *pw, size_t cap, int sockets)
 
 	memset(&p, 0, sizeof(p));
 	p.procfd = pw->fd;
-	p.first = &w[0];
 	p.pids = ereallocarray(NULL, cap, sizeof(*p.pids));
 	p.blocks = ecalloc(cap / BLOCK + 1, sizeof(*p.blocks));
 	n = nthreads();
