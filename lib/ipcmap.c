@@ -65,6 +65,7 @@ struct proc {
 	uid_t		 uid;		/* once has_uid */
 	char		 comm[64];	/* once has_comm */
 	int		 has_uid, has_comm;
+	char		*label;		/* "PID(COMM)", once shown by map */
 };
 
 struct ref {
@@ -958,6 +959,8 @@ scan_free(struct scan *s)
 	for (i = 0; i < s->nus; i++)
 		free(s->us[i].name);
 	free(s->refs);
+	for (i = 0; i < s->nprocs; i++)
+		free(s->procs[i].label);
 	free(s->procs);
 	free(s->unseenpids);
 	free(s->us);
@@ -1394,27 +1397,27 @@ addedge(struct map *m, size_t a, size_t b, int directed, const char *obj)
  * socket's inode alone), then in scan order, which is process order: the
  * references to one object are then one run of the index, and edges come
  * from pairing within a run instead of every reference with every other.
+ * The sort is on a copy of the keys: the references themselves are
+ * large, and far apart in memory.
  */
-static const struct ref *sortrefs;
+struct objkey {
+	unsigned long long dev, ino;
+	unsigned	 kind;
+	size_t		 i;		/* in refs */
+};
 
 static int
 objcmp(const void *pa, const void *pb)
 {
-	size_t i = *(const size_t *)pa, j = *(const size_t *)pb;
-	const struct ref *x = &sortrefs[i], *y = &sortrefs[j];
-	unsigned long long xd, yd;
+	const struct objkey *x = pa, *y = pb;
 
 	if (x->kind != y->kind)
 		return x->kind < y->kind ? -1 : 1;
-	xd = x->kind == R_PIPE || x->kind == R_UNIX || x->kind == R_TCP ?
-	    0 : x->dev;
-	yd = y->kind == R_PIPE || y->kind == R_UNIX || y->kind == R_TCP ?
-	    0 : y->dev;
-	if (xd != yd)
-		return xd < yd ? -1 : 1;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
 	if (x->ino != y->ino)
 		return x->ino < y->ino ? -1 : 1;
-	return i < j ? -1 : i > j;
+	return x->i < y->i ? -1 : x->i > y->i;
 }
 
 static int
@@ -1580,14 +1583,25 @@ build_edges(struct map *m)
 {
 	struct scan *s = m->s;
 	size_t *idx, i, j, tcp = 0, ntcp = 0;
+	struct objkey *key;
+	const struct ref *r;
 
 	if (s->nrefs == 0)
 		return;
+	key = ereallocarray(NULL, s->nrefs, sizeof(*key));
+	for (i = 0; i < s->nrefs; i++) {
+		r = &s->refs[i];
+		key[i].kind = r->kind;
+		key[i].dev = r->kind == R_PIPE || r->kind == R_UNIX ||
+		    r->kind == R_TCP ? 0 : r->dev;
+		key[i].ino = r->ino;
+		key[i].i = i;
+	}
+	qsort(key, s->nrefs, sizeof(*key), objcmp);
 	idx = ereallocarray(NULL, s->nrefs, sizeof(*idx));
 	for (i = 0; i < s->nrefs; i++)
-		idx[i] = i;
-	sortrefs = s->refs;
-	qsort(idx, s->nrefs, sizeof(*idx), objcmp);
+		idx[i] = key[i].i;
+	free(key);
 	for (i = 0; i < s->nrefs; i = j) {
 		const struct ref *x = &s->refs[idx[i]];
 
@@ -1666,18 +1680,45 @@ select_edges(struct map *m, pid_t *pids, int npids, long long depth)
 	free(seen);
 }
 
+/* "PID(COMM)" of the process of reference R, escaped: made once for a
+ * process that ends many edges */
+static const char *
+proc_label(const struct map *m, size_t r)
+{
+	struct proc *p = &m->s->procs[m->s->refs[r].pi];
+	char vis[4 * sizeof(p->comm) + 1], buf[sizeof(vis) + 16];
+
+	if (p->label == NULL) {
+		(void)proc_at(m->s, m->s->refs[r].pi);
+		fmt_vis(vis, sizeof(vis), p->comm, strlen(p->comm));
+		snprintf(buf, sizeof(buf), "%d(%s)", (int)p->pid, vis);
+		p->label = estrdup(buf);
+	}
+	return p->label;
+}
+
+/* one end of an edge, "PID(COMM) fd N" or "PID(COMM) map": the text
+ * output is thousands of lines on a busy machine, and the threads left
+ * stdio locking every call (hence the _unlocked calls) */
 static void
-end_text(const struct map *m, size_t r, char *buf, size_t len)
+end_text(const struct map *m, size_t r)
 {
 	const struct ref *x = &m->s->refs[r];
-	const struct proc *p = proc_at(m->s, x->pi);
-	char vis[4 * sizeof(p->comm) + 1];
+	char num[24], *p = num + sizeof(num);
+	unsigned n;
 
-	fmt_vis(vis, sizeof(vis), p->comm, strlen(p->comm));
-	if (x->fd >= 0)
-		snprintf(buf, len, "%d(%s) fd %d", (int)p->pid, vis, x->fd);
-	else
-		snprintf(buf, len, "%d(%s) map", (int)p->pid, vis);
+	fputs_unlocked(proc_label(m, r), stdout);
+	if (x->fd < 0) {
+		fputs_unlocked(" map", stdout);
+		return;
+	}
+	*--p = '\0';
+	n = (unsigned)x->fd;
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	fputs_unlocked(" fd ", stdout);
+	fputs_unlocked(p, stdout);
 }
 
 static void
@@ -1756,7 +1797,7 @@ ipckit_map(int argc, char *argv[])
 		{ "depth", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char a[512], b[512], vis[512];
+	char vis[512];
 	long long depth = -1, v;
 	struct scan s;
 	struct map m;
@@ -1807,13 +1848,16 @@ ipckit_map(int argc, char *argv[])
 		jw_end(&w, ']');
 	} else
 		for (i = 0; (size_t)i < m.ne; i++) {
-			end_text(&m, m.e[i].a, a, sizeof(a));
-			end_text(&m, m.e[i].b, b, sizeof(b));
-			printf("%s %s %s  %s  %s\n", a,
-			    m.e[i].directed ? "->" : "<->", b,
-			    kindname[s.refs[m.e[i].a].kind],
-			    fmt_vis(vis, sizeof(vis), m.e[i].obj,
-			    strlen(m.e[i].obj)));
+			end_text(&m, m.e[i].a);
+			fputs_unlocked(m.e[i].directed ? " -> " : " <-> ",
+			    stdout);
+			end_text(&m, m.e[i].b);
+			fputs_unlocked("  ", stdout);
+			fputs_unlocked(kindname[s.refs[m.e[i].a].kind], stdout);
+			fputs_unlocked("  ", stdout);
+			fputs_unlocked(fmt_vis(vis, sizeof(vis), m.e[i].obj,
+			    strlen(m.e[i].obj)), stdout);
+			putc_unlocked('\n', stdout);
 		}
 	free(m.e);
 	free(pids);
