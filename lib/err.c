@@ -189,6 +189,17 @@ ereallocarray(void *p, size_t n, size_t size)
 	return p;
 }
 
+/* array V of *CAP elements of SIZE bytes, with room for element N:
+ * doubled when full, from 16 */
+void *
+egrow(void *v, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 16;
+	return ereallocarray(v, *cap, size);
+}
+
 char *
 estrdup(const char *s)
 {

@@ -49,6 +49,7 @@ void	 iverbose(const char *, ...) __attribute__((format(printf, 1, 2)));
 int	 itimedout(const char *);	/* "WHAT within 2.0s" unless -q: 124 */
 void	*ecalloc(size_t, size_t);
 void	*ereallocarray(void *, size_t, size_t);
+void	*egrow(void *, size_t, size_t *, size_t);
 char	*estrdup(const char *);
 
 /* ---- verb.c / opt.c: dispatch and the common options ------------------- */

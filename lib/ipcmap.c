@@ -92,7 +92,7 @@ struct tsock {				/* a TCP socket, from /proc/net/tcp */
 
 struct scan {
 	struct proc	*procs;
-	size_t		 nprocs;
+	size_t		 nprocs, capprocs;
 	struct ref	*refs;
 	size_t		 nrefs, caprefs;
 	struct usock	*us;
@@ -110,6 +110,7 @@ struct scan {
 	size_t		 ndevs;
 	size_t		 unseen;	/* processes we could not look into */
 	pid_t		*unseenpids;	/* their pids */
+	size_t		 capunseen;
 };
 
 /* ---- reading /proc ------------------------------------------------------ */
@@ -119,10 +120,7 @@ addref(struct scan *s, size_t pi, enum rkind k, int fd)
 {
 	struct ref *r;
 
-	if (s->nrefs == s->caprefs) {
-		s->caprefs = s->caprefs ? s->caprefs * 2 : 256;
-		s->refs = ereallocarray(s->refs, s->caprefs, sizeof(*s->refs));
-	}
+	s->refs = egrow(s->refs, s->nrefs, &s->caprefs, sizeof(*s->refs));
 	r = &s->refs[s->nrefs++];
 	memset(r, 0, sizeof(*r));
 	r->pi = pi;
@@ -294,7 +292,7 @@ scan_fds(struct scan *s, size_t pi, int dfd)
 	(void)proc_fds(dfd, scan_fd, &a);
 	/* a process that holds something is likely shown: its command
 	 * read now costs less than once its /proc directory is let go */
-	if (s->comm_early && s->nrefs > a.first && proc_readat(dfd,
+	if (s->comm_early && s->nrefs > a.first && proc_commat(dfd,
 	    "../comm", s->procs[pi].comm, sizeof(s->procs[pi].comm)) == 0)
 		s->procs[pi].has_comm = 1;
 }
@@ -406,19 +404,9 @@ maps_wanted(const struct scan *s, int dfd)
 	    ns_of(dfd, "../ns/ipc") != s->ipcns;
 }
 
-static void *
-grow(void *v, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return v;
-	*cap = *cap ? *cap * 2 : 256;
-	return ereallocarray(v, *cap, size);
-}
-
 /* process PID, /proc being PROCFD: its references, or it is unseen */
 static void
-scan_proc(struct scan *s, int procfd, pid_t pid, size_t *cap,
-    size_t *ucap)
+scan_proc(struct scan *s, int procfd, pid_t pid)
 {
 	char path[32];
 	size_t pi;
@@ -429,12 +417,12 @@ scan_proc(struct scan *s, int procfd, pid_t pid, size_t *cap,
 	    O_CLOEXEC)) == -1) {
 		if (errno == ENOENT || errno == ESRCH)
 			return;		/* gone meanwhile */
-		s->unseenpids = grow(s->unseenpids, s->unseen, ucap,
+		s->unseenpids = egrow(s->unseenpids, s->unseen, &s->capunseen,
 		    sizeof(*s->unseenpids));
 		s->unseenpids[s->unseen++] = pid;
 		return;
 	}
-	s->procs = grow(s->procs, s->nprocs, cap, sizeof(*s->procs));
+	s->procs = egrow(s->procs, s->nprocs, &s->capprocs, sizeof(*s->procs));
 	pi = s->nprocs++;
 	memset(&s->procs[pi], 0, sizeof(s->procs[pi]));
 	s->procs[pi].pid = pid;
@@ -481,7 +469,7 @@ work(void *arg)
 	struct worker *w = arg;
 	struct pool *p = w->pool;
 	struct scan *s = &w->s;
-	size_t b, i, lo, hi, n, cap = 0, ucap = 0;
+	size_t b, i, lo, hi, n;
 	struct block *bl;
 
 	for (;;) {
@@ -500,7 +488,7 @@ work(void *arg)
 		bl->ref0 = s->nrefs;
 		bl->unseen0 = s->unseen;
 		for (i = lo; i < n && i < hi; i++)
-			scan_proc(s, p->procfd, p->pids[i], &cap, &ucap);
+			scan_proc(s, p->procfd, p->pids[i]);
 		bl->nprocs = s->nprocs - bl->proc0;
 		bl->nrefs = s->nrefs - bl->ref0;
 		bl->nunseen = s->unseen - bl->unseen0;
@@ -509,7 +497,8 @@ work(void *arg)
 }
 
 /*
- * Two threads per CPU we may run on, and one per 64 processes: a thread
+ * Two threads per CPU we may run on (scan_round starts the helpers once
+ * there is a block for each, so a small machine has none): a thread
  * waits in the kernel now and then (on a lock of the process it looks
  * at, or behind another task on its CPU), and another keeps the CPU busy
  * meanwhile; measured, two per CPU beat one per CPU by a fifth.
@@ -538,11 +527,12 @@ merge(struct scan *s, struct pool *p, struct worker *w, size_t n)
 		nr += w[i].s.nrefs;
 		nu += w[i].s.unseen;
 	}
-	s->procs = ereallocarray(s->procs, s->nprocs + np + 1,
-	    sizeof(*s->procs));
-	s->refs = ereallocarray(s->refs, s->nrefs + nr + 1, sizeof(*s->refs));
+	s->capprocs = s->nprocs + np + 1;
+	s->procs = ereallocarray(s->procs, s->capprocs, sizeof(*s->procs));
 	s->caprefs = s->nrefs + nr + 1;
-	s->unseenpids = ereallocarray(s->unseenpids, s->unseen + nu + 1,
+	s->refs = ereallocarray(s->refs, s->caprefs, sizeof(*s->refs));
+	s->capunseen = s->unseen + nu + 1;
+	s->unseenpids = ereallocarray(s->unseenpids, s->capunseen,
 	    sizeof(*s->unseenpids));
 	for (b = 0; b * BLOCK < p->npids; b++) {
 		bl = &p->blocks[b];
@@ -742,11 +732,7 @@ scan_unix(struct scan *s)
 				break;
 			}
 			m = NLMSG_DATA(h);
-			if (s->nus == cap) {
-				cap = cap ? cap * 2 : 256;
-				s->us = ereallocarray(s->us, cap,
-				    sizeof(*s->us));
-			}
+			s->us = egrow(s->us, s->nus, &cap, sizeof(*s->us));
 			u = &s->us[s->nus++];
 			memset(u, 0, sizeof(*u));
 			u->ino = m->udiag_ino;
@@ -841,11 +827,7 @@ scan_tcp(struct scan *s)
 			    "%*u %llu", l, r, &st, &ino) != 4 || st != 1 ||
 			    ino == 0)
 				continue;	/* 1: ESTABLISHED */
-			if (s->nts == tcap) {
-				tcap = tcap ? tcap * 2 : 64;
-				s->ts = ereallocarray(s->ts, tcap,
-				    sizeof(*s->ts));
-			}
+			s->ts = egrow(s->ts, s->nts, &tcap, sizeof(*s->ts));
 			tcp_addr(l, s->ts[s->nts].local,
 			    sizeof(s->ts[s->nts].local));
 			tcp_addr(r, s->ts[s->nts].remote,
@@ -1381,10 +1363,7 @@ addedge(struct map *m, size_t a, size_t b, int directed, const char *obj)
 	if (m->s->procs[m->s->refs[a].pi].pid ==
 	    m->s->procs[m->s->refs[b].pi].pid)
 		return;		/* a process with both ends: no edge */
-	if (m->ne == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 64;
-		m->e = ereallocarray(m->e, m->cap, sizeof(*m->e));
-	}
+	m->e = egrow(m->e, m->ne, &m->cap, sizeof(*m->e));
 	e = &m->e[m->ne++];
 	e->a = a;
 	e->b = b;

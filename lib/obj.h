@@ -190,6 +190,7 @@ struct fileref *proc_findref(const struct procscan *, dev_t, ino_t);
 int	 proc_scan(struct procscan *);
 void	 proc_free(struct procscan *);
 int	 proc_readat(int, const char *, char *, size_t);
+int	 proc_commat(int, const char *, char *, size_t);
 int	 proc_comm(pid_t, char *, size_t);
 
 /* objstale.c: decide obj->stale and obj->why for every object */

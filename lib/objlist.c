@@ -32,10 +32,7 @@ objlist_add(struct objlist *l, enum ipckind k, int sysv)
 {
 	struct ipcobj *o;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap == 0 ? 16 : l->cap * 2;
-		l->v = ereallocarray(l->v, l->cap, sizeof(*l->v));
-	}
+	l->v = egrow(l->v, l->n, &l->cap, sizeof(*l->v));
 	o = &l->v[l->n++];
 	memset(o, 0, sizeof(*o));
 	o->kind = k;

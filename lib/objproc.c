@@ -234,20 +234,11 @@ readstat(const char *base, char *comm, size_t len, char *state,
     unsigned long *flags)
 {
 	char path[PATH_MAX], buf[1024], *lp, *rp, *p;
-	ssize_t n;
-	int fd, i;
+	int i;
 
 	snprintf(path, sizeof(path), "%s/stat", base);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (proc_readat(AT_FDCWD, path, buf, sizeof(buf)) == -1)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0) {
-		if (n == 0)
-			errno = ESRCH;
-		return -1;
-	}
-	buf[n] = '\0';
 	/* "PID (COMM) S PPID PGRP SESSION TTY TPGID FLAGS ..." */
 	if ((lp = strchr(buf, '(')) == NULL ||
 	    (rp = strrchr(buf, ')')) == NULL || rp < lp || rp[1] == '\0') {
@@ -485,19 +476,12 @@ scan_syscall(struct procscan *ps, pid_t pid, long tid)
 	enum ipckind kind = IPC_MQ;
 	const char *name = NULL;
 	long nr;
-	ssize_t n;
 	size_t i;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%ld/syscall", (int)pid,
 	    tid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if (proc_readat(AT_FDCWD, path, buf, sizeof(buf)) == -1)
 		return errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return errno;
-	buf[n] = '\0';
 	/* "running", or "-1 SP PC" outside a system call */
 	nr = strtol(buf, &end, 10);
 	if (end == buf || nr < 0)
@@ -651,8 +635,9 @@ proc_free(struct procscan *ps)
 }
 
 /*
- * The first line of the small file PATH (relative to DFD, or AT_FDCWD)
- * in BUF, without its newline: 0, or -1 and errno.
+ * The small /proc file PATH (relative to DFD, or AT_FDCWD) in BUF, one
+ * read(2) as proc(5) gives it, NUL-terminated: 0, or -1 and errno
+ * (ESRCH: empty, its process ended meanwhile).
  */
 int
 proc_readat(int dfd, const char *path, char *buf, size_t len)
@@ -666,10 +651,19 @@ proc_readat(int dfd, const char *path, char *buf, size_t len)
 	close(fd);
 	if (n <= 0) {
 		if (n == 0)
-			errno = ESRCH;	/* ended meanwhile */
+			errno = ESRCH;
 		return -1;
 	}
 	buf[n] = '\0';
+	return 0;
+}
+
+/* the command of the process whose "/proc/PID/comm" is PATH from DFD */
+int
+proc_commat(int dfd, const char *path, char *buf, size_t len)
+{
+	if (proc_readat(dfd, path, buf, len) == -1)
+		return -1;
 	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
 }
@@ -680,5 +674,5 @@ proc_comm(pid_t pid, char *buf, size_t len)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	return proc_readat(AT_FDCWD, path, buf, len);
+	return proc_commat(AT_FDCWD, path, buf, len);
 }
