@@ -181,7 +181,7 @@ vg_setup() {
 	# its report on stderr, without the notes of a valgrind older than
 	# a system call (3.19 does not know pidfd_open, which then fails
 	# with ENOSYS and the tools fall back)
-	log=$(mktemp /tmp/ipckit-vg.XXXXXX) || exit 99
+	log=$(mktemp "$VG_LOGDIR/vg.XXXXXX") || exit 99
 	valgrind -q --log-file="$log" --leak-check=full \
 	    --show-leak-kinds=definite,indirect \
 	    --errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
@@ -194,5 +194,7 @@ vg_setup() {
 	exit "$rc"
 	EOS
 	chmod +x "$BATS_TEST_TMPDIR/bin/vg"
+	# the reports go where bats cleans up, also after a vg that was killed
+	export VG_LOGDIR=$BATS_TEST_TMPDIR
 	PATH=$BATS_TEST_TMPDIR/bin:$PATH
 }
