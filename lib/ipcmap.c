@@ -41,6 +41,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,8 +246,12 @@ scan_fd(void *arg, int dfd, const char *name)
 	ssize_t n;
 	dev_t dev;
 
+	/* ENOENT: not open (proc_fds).  A process we may not look into
+	 * (ptrace(2)'s access check) is refused every descriptor: the
+	 * first refusal ends it */
 	if ((n = readlinkat(dfd, name, link, sizeof(link) - 1)) <= 0)
-		return 0;
+		return n == -1 && (errno == ENOENT || errno == EACCES ||
+		    errno == EPERM) ? errno : 0;
 	link[n] = '\0';
 	if (bracket_ino(link, "pipe:", &ino)) {
 		r = addref(s, pi, R_PIPE, atoi(name));
@@ -435,60 +440,72 @@ scan_proc(struct scan *s, int procfd, pid_t pid)
 #define BLOCK		16	/* processes a thread takes at a time */
 #define MAXTHREADS	8
 
-struct block {				/* what one block of processes gave */
-	struct scan	*by;		/* in the scan of the thread that
-					 * took it: */
-	size_t		 proc0, nprocs, ref0, nrefs, unseen0, nunseen;
-};
-
 /*
- * The calling thread reads /proc and hands its processes out in blocks
- * as it goes (npids, then ended: atomic, release and acquire); every
- * thread, the caller too once /proc is read, takes the next block in
- * turn (next).  pids and blocks never move: a round has room for so
- * many processes, and a machine with more is scanned in rounds.
+ * Every thread, the caller's too, takes the next BLOCK processes of the
+ * one walk over /proc in turn (under the lock) and looks into them, into
+ * a scan of its own.  The walk reads /proc a few entries at a time, so
+ * nobody waits for the rest of it; a block is numbered as it is taken
+ * (seq), and merge() puts the blocks back in that order.
  */
 struct pool {
-	int		 procfd;
-	pid_t		*pids;
-	size_t		 npids;		/* handed out so far */
+	pthread_mutex_t	 lock;
+	struct procwalk	*pw;
+	size_t		 nblocks;	/* taken so far */
 	int		 ended;		/* /proc read to its end */
-	struct block	*blocks;
-	size_t		 next;		/* the next block to take */
+};
+
+struct block {				/* what one block of processes gave */
+	size_t		 seq;
+	size_t		 proc0, nprocs, ref0, nrefs, unseen0, nunseen;
 };
 
 struct worker {
 	struct pool	*pool;
 	struct scan	 s;
+	struct block	*blocks;	/* those this thread took */
+	size_t		 nblocks, capblocks;
 	pthread_t	 t;
 };
+
+/* the next block of processes into PIDS: how many, 0 when none are left */
+static size_t
+take(struct pool *p, pid_t *pids, size_t *seq)
+{
+	size_t n = 0;
+	pid_t pid;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->ended && n < BLOCK) {
+		if ((pid = proc_next(p->pw)) == 0)
+			p->ended = 1;
+		else
+			pids[n++] = pid;
+	}
+	if (n > 0)
+		*seq = p->nblocks++;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
 
 static void *
 work(void *arg)
 {
 	struct worker *w = arg;
-	struct pool *p = w->pool;
 	struct scan *s = &w->s;
-	size_t b, i, lo, hi, n;
+	pid_t pids[BLOCK];
 	struct block *bl;
+	size_t i, n, seq;
 
-	for (;;) {
-		b = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED);
-		lo = b * BLOCK;
-		hi = lo + BLOCK;
-		while (__atomic_load_n(&p->npids, __ATOMIC_ACQUIRE) < hi &&
-		    !__atomic_load_n(&p->ended, __ATOMIC_ACQUIRE))
-			sched_yield();	/* the reader is a block behind */
-		n = __atomic_load_n(&p->npids, __ATOMIC_ACQUIRE);
-		if (lo >= n)
-			break;
-		bl = &p->blocks[b];
-		bl->by = s;
+	while ((n = take(w->pool, pids, &seq)) > 0) {
+		w->blocks = egrow(w->blocks, w->nblocks, &w->capblocks,
+		    sizeof(*w->blocks));
+		bl = &w->blocks[w->nblocks++];
+		bl->seq = seq;
 		bl->proc0 = s->nprocs;
 		bl->ref0 = s->nrefs;
 		bl->unseen0 = s->unseen;
-		for (i = lo; i < n && i < hi; i++)
-			scan_proc(s, p->procfd, p->pids[i]);
+		for (i = 0; i < n; i++)
+			scan_proc(s, w->pool->pw->fd, pids[i]);
 		bl->nprocs = s->nprocs - bl->proc0;
 		bl->nrefs = s->nrefs - bl->ref0;
 		bl->nunseen = s->unseen - bl->unseen0;
@@ -497,8 +514,8 @@ work(void *arg)
 }
 
 /*
- * Two threads per CPU we may run on (scan_round starts the helpers once
- * there is a block for each, so a small machine has none): a thread
+ * Two threads per CPU we may run on, where there are two blocks of
+ * processes for each (sysinfo(2)'s procs counts threads too): a thread
  * waits in the kernel now and then (on a lock of the process it looks
  * at, or behind another task on its CPU), and another keeps the CPU busy
  * meanwhile; measured, two per CPU beat one per CPU by a fifth.
@@ -506,26 +523,39 @@ work(void *arg)
 static size_t
 nthreads(void)
 {
+	struct sysinfo si;
 	cpu_set_t set;
 	size_t n = 1;
 
 	if (sched_getaffinity(0, sizeof(set), &set) == 0)
 		n = 2 * (size_t)CPU_COUNT(&set);
-	return n < 1 ? 1 : n > MAXTHREADS ? MAXTHREADS : n;
+	if (n > MAXTHREADS)
+		n = MAXTHREADS;
+	if (sysinfo(&si) == -1 || si.procs < 2 * n * BLOCK)
+		n = 1;
+	return n < 1 ? 1 : n;
 }
 
-/* W[0..N)'s blocks, in order, onto the end of S */
+/* W[0..N)'s blocks, in the order they were taken, into S */
 static void
 merge(struct scan *s, struct pool *p, struct worker *w, size_t n)
 {
 	size_t b, i, np = 0, nr = 0, nu = 0;
+	struct block **order;
+	struct scan **by;
 	struct block *bl;
 	struct ref *r;
 
+	order = ecalloc(p->nblocks + 1, sizeof(*order));
+	by = ecalloc(p->nblocks + 1, sizeof(*by));
 	for (i = 0; i < n; i++) {
 		np += w[i].s.nprocs;
 		nr += w[i].s.nrefs;
 		nu += w[i].s.unseen;
+		for (b = 0; b < w[i].nblocks; b++) {
+			order[w[i].blocks[b].seq] = &w[i].blocks[b];
+			by[w[i].blocks[b].seq] = &w[i].s;
+		}
 	}
 	s->capprocs = s->nprocs + np + 1;
 	s->procs = ereallocarray(s->procs, s->capprocs, sizeof(*s->procs));
@@ -534,23 +564,21 @@ merge(struct scan *s, struct pool *p, struct worker *w, size_t n)
 	s->capunseen = s->unseen + nu + 1;
 	s->unseenpids = ereallocarray(s->unseenpids, s->capunseen,
 	    sizeof(*s->unseenpids));
-	for (b = 0; b * BLOCK < p->npids; b++) {
-		bl = &p->blocks[b];
-		if (bl->by == NULL)
-			continue;
+	for (b = 0; b < p->nblocks; b++) {
+		bl = order[b];
 		/* a block of processes that all ended has none: a thread
 		 * that never found one has no array at all */
 		if (bl->nprocs > 0)
-			memcpy(s->procs + s->nprocs, bl->by->procs +
+			memcpy(s->procs + s->nprocs, by[b]->procs +
 			    bl->proc0, bl->nprocs * sizeof(*s->procs));
 		for (i = 0; i < bl->nrefs; i++) {
 			r = &s->refs[s->nrefs++];
-			*r = bl->by->refs[bl->ref0 + i];
+			*r = by[b]->refs[bl->ref0 + i];
 			r->pi = r->pi - bl->proc0 + s->nprocs;
 		}
 		s->nprocs += bl->nprocs;
 		if (bl->nunseen > 0)
-			memcpy(s->unseenpids + s->unseen, bl->by->unseenpids +
+			memcpy(s->unseenpids + s->unseen, by[b]->unseenpids +
 			    bl->unseen0, bl->nunseen * sizeof(*s->unseenpids));
 		s->unseen += bl->nunseen;
 	}
@@ -558,10 +586,13 @@ merge(struct scan *s, struct pool *p, struct worker *w, size_t n)
 		free(w[i].s.procs);
 		free(w[i].s.refs);
 		free(w[i].s.unseenpids);
+		free(w[i].blocks);
 	}
+	free(order);
+	free(by);
 }
 
-/* start the helpers, W[1..N): how many started */
+/* start the helpers, W[1..N): how many threads there are now */
 static size_t
 start_helpers(struct worker *w, size_t n)
 {
@@ -580,23 +611,27 @@ start_helpers(struct worker *w, size_t n)
 
 static void	scan_unix(struct scan *);
 
-/*
- * Up to CAP more processes of walk PW into S, with SOCKETS S's UNIX
- * sockets too, read while the helpers look into processes: 1 when
- * there are more to go.
- */
-static int
-scan_round(struct scan *s, struct procwalk *pw, size_t cap, int sockets)
+/* every process: its references in S; with SOCKETS S's UNIX sockets
+ * too, read while the helpers look into processes */
+static void
+scan_procs(struct scan *s, int sockets)
 {
 	struct worker w[MAXTHREADS];
+	struct procwalk pw;
 	struct pool p;
-	size_t n, i, got = 0, started = 1;
-	pid_t pid = 0;
+	size_t i, n, started;
 
+	if (proc_open(&pw) == -1)
+		eerr(EXIT_FAIL, "/proc");
+	/* a few entries at a time: a block is there at once */
+	pw.chunk = 512;
+	if (!s->nomaps && !(s->maps_here = maps_needed())) {
+		s->mntns = ns_of(AT_FDCWD, "/proc/self/ns/mnt");
+		s->ipcns = ns_of(AT_FDCWD, "/proc/self/ns/ipc");
+	}
 	memset(&p, 0, sizeof(p));
-	p.procfd = pw->fd;
-	p.pids = ereallocarray(NULL, cap, sizeof(*p.pids));
-	p.blocks = ecalloc(cap / BLOCK + 1, sizeof(*p.blocks));
+	pthread_mutex_init(&p.lock, NULL);
+	p.pw = &pw;
 	n = nthreads();
 	for (i = 0; i < n; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
@@ -607,50 +642,14 @@ scan_round(struct scan *s, struct procwalk *pw, size_t cap, int sockets)
 		w[i].s.ipcns = s->ipcns;
 		w[i].s.comm_early = s->comm_early;
 	}
-	while (got < cap && (pid = proc_next(pw)) != 0) {
-		p.pids[got++] = pid;
-		if (got % BLOCK != 0)
-			continue;
-		__atomic_store_n(&p.npids, got, __ATOMIC_RELEASE);
-		/* helpers once there is a block for each: on a small
-		 * machine, never */
-		if (started == 1 && n > 1 && got == n * BLOCK)
-			started = start_helpers(w, n);
-	}
-	__atomic_store_n(&p.npids, got, __ATOMIC_RELEASE);
-	__atomic_store_n(&p.ended, 1, __ATOMIC_RELEASE);
+	started = start_helpers(w, n);
 	if (sockets)
 		scan_unix(s);
 	work(&w[0]);
 	for (i = 1; i < started; i++)
 		pthread_join(w[i].t, NULL);
 	merge(s, &p, w, n);
-	free(p.blocks);
-	free(p.pids);
-	return got == cap;
-}
-
-/* every process: its references in S; with SOCKETS, S's UNIX sockets */
-static void
-scan_procs(struct scan *s, int sockets)
-{
-	struct procwalk pw;
-	struct sysinfo si;
-	size_t cap = 4096;
-
-	if (proc_open(&pw) == -1)
-		eerr(EXIT_FAIL, "/proc");
-	if (!s->nomaps && !(s->maps_here = maps_needed())) {
-		s->mntns = ns_of(AT_FDCWD, "/proc/self/ns/mnt");
-		s->ipcns = ns_of(AT_FDCWD, "/proc/self/ns/ipc");
-	}
-	/* room for every process at once, most likely: sysinfo(2)'s
-	 * procs counts threads, in 16 bits; the rare machine with more
-	 * is scanned in rounds */
-	if (sysinfo(&si) == 0)
-		cap += 2 * (size_t)si.procs;
-	while (scan_round(s, &pw, cap, sockets))
-		sockets = 0;
+	pthread_mutex_destroy(&p.lock);
 	proc_close(&pw);
 }
 
@@ -1346,14 +1345,32 @@ ipckit_who(int argc, char *argv[])
 struct edge {
 	size_t		 a, b;		/* refs: from, to */
 	int		 directed;
-	char		 obj[128];
+	const char	*obj;		/* a ref's, or one of strs */
 };
 
 struct map {
 	struct scan	*s;
 	struct edge	*e;
 	size_t		 ne, cap;
+	char		**strs;		/* the names made for edges */
+	size_t		 nstrs, capstrs;
 };
+
+/* a name made for the edges of one object, freed with the map */
+static const char *
+mapstr(struct map *m, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	if (vasprintf(&p, fmt, ap) == -1)
+		eerr(EXIT_FAIL, NULL);
+	va_end(ap);
+	m->strs = egrow(m->strs, m->nstrs, &m->capstrs, sizeof(*m->strs));
+	m->strs[m->nstrs++] = p;
+	return p;
+}
 
 static void
 addedge(struct map *m, size_t a, size_t b, int directed, const char *obj)
@@ -1368,7 +1385,7 @@ addedge(struct map *m, size_t a, size_t b, int directed, const char *obj)
 	e->a = a;
 	e->b = b;
 	e->directed = directed;
-	strlcpy(e->obj, obj, sizeof(e->obj));
+	e->obj = obj;
 }
 
 /*
@@ -1445,20 +1462,20 @@ object_edges(struct map *m, const size_t *run, size_t n)
 	const struct scan *s = m->s;
 	int bypid = x->kind == R_MQ, acc;
 	size_t k, l, *w, *r, nw = 0, nr = 0;
-	char obj[128];
+	const char *obj;
 
 	switch (x->kind) {
 	case R_PIPE:
-		snprintf(obj, sizeof(obj), "pipe:[%llu]", x->ino);
+		obj = mapstr(m, "pipe:[%llu]", x->ino);
 		break;
 	case R_SHM:
-		strlcpy(obj, x->obj + sizeof(SHMDIR) - 2, sizeof(obj));
+		obj = x->obj + sizeof(SHMDIR) - 2;
 		break;
 	case R_SYSVSHM:
-		snprintf(obj, sizeof(obj), "id:%llu", x->ino);
+		obj = mapstr(m, "id:%llu", x->ino);
 		break;
 	default:
-		strlcpy(obj, x->obj, sizeof(obj));
+		obj = x->obj;
 		break;
 	}
 	/* the writing ends and the reading ends (for a segment, every
@@ -1536,7 +1553,6 @@ tcp_edges(struct map *m, const size_t *run, size_t n)
 {
 	struct scan *s = m->s;
 	struct tsock *t, *t2, *first;
-	char obj[128];
 	size_t k, l;
 
 	for (k = 0; k < n; k++) {
@@ -1549,10 +1565,9 @@ tcp_edges(struct map *m, const size_t *run, size_t n)
 				continue;
 			/* from the end scanned first, as for UNIX pairs */
 			first = run[k] < run[l] ? t : t2;
-			snprintf(obj, sizeof(obj), "%s-%s", first->local,
-			    first->remote);
 			addedge(m, run[k] < run[l] ? run[k] : run[l],
-			    run[k] < run[l] ? run[l] : run[k], 0, obj);
+			    run[k] < run[l] ? run[l] : run[k], 0,
+			    mapstr(m, "%s-%s", first->local, first->remote));
 		}
 	}
 }
@@ -1838,6 +1853,9 @@ ipckit_map(int argc, char *argv[])
 			    strlen(m.e[i].obj)), stdout);
 			putc_unlocked('\n', stdout);
 		}
+	for (i = 0; (size_t)i < m.nstrs; i++)
+		free(m.strs[i]);
+	free(m.strs);
 	free(m.e);
 	free(pids);
 	scan_free(&s);

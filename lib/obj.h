@@ -171,6 +171,7 @@ struct procwalk {
 	pid_t		 self;		/* left out */
 	char		 buf[4096];	/* entries read, off..len to go */
 	size_t		 off, len;
+	size_t		 chunk;		/* bytes read at a time */
 };
 struct mapline {			/* a line of /proc/PID/maps */
 	unsigned long	 start, end;

@@ -36,14 +36,15 @@ proc_open(struct procwalk *w)
 {
 	w->self = getpid();
 	w->off = w->len = 0;
+	w->chunk = sizeof(w->buf);
 	w->fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return w->fd == -1 ? -1 : 0;
 }
 
 /*
- * The next process, 0 at the end.  getdents64(2) a few entries at a
- * time: the first processes are there at once for whoever is waiting to
- * look into them (ipcmap.c), not after the whole of /proc was read.
+ * The next process, 0 at the end.  getdents64(2) w->chunk bytes of
+ * entries at a time: ipcmap.c's threads take turns at the walk and want
+ * their next few processes at once, not after a read of 150 of them.
  */
 pid_t
 proc_next(struct procwalk *w)
@@ -56,7 +57,7 @@ proc_next(struct procwalk *w)
 	for (;;) {
 		if (w->off >= w->len) {
 			if ((got = getdents64(w->fd, w->buf,
-			    sizeof(w->buf))) <= 0)
+			    w->chunk)) <= 0)
 				return 0;
 			w->len = (size_t)got;
 			w->off = 0;
@@ -78,34 +79,69 @@ proc_close(struct procwalk *w)
 	close(w->fd);
 }
 
+/* "N" for descriptor FD into BUF of 16 */
+static const char *
+fdname(char *buf, unsigned long fd)
+{
+	char *p = buf + 15;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + fd % 10);
+	while ((fd /= 10) != 0 && p > buf);
+	return p;
+}
+
 /*
  * FN(ARG, DFD, NAME) for each descriptor in DFD, an open /proc/PID/fd
- * (left open), until FN returns an errno; that errno, or 0.
- * getdents64(2) straight: a DIR would cost an fcntl and a malloc for
- * each process of the machine.  proc(5) fills the buffer for as long as
- * the next entry fits, so a read that left room for the longest entry
- * was the last: the call that would return 0 is saved.
+ * (left open), until FN returns an errno other than ENOENT (the
+ * descriptor is not open); that errno, or 0.
+ *
+ * Linux 6.2 and later give the number of open descriptors, N, as the
+ * size of /proc/PID/fd (proc(5)).  Mostly they are 0 to N-1: then those
+ * N are all of them, looked at by number, and the directory, which
+ * costs more to read than its links, is not read.  From the first
+ * number that is not open, the directory is read for the rest (and all
+ * of it where the size is 0): getdents64(2) straight, as a DIR would
+ * cost an fcntl and a malloc for each process of the machine.  proc(5)
+ * fills the buffer for as long as the next entry fits, so a read that
+ * left room for the longest entry was the last: the call that would
+ * return 0 is saved.
  */
 int
 proc_fds(int dfd, int (*fn)(void *, int, const char *), void *arg)
 {
-	char buf[8192];
+	char buf[8192], name[16];
 	struct dirent64 *de;
+	unsigned long from = 0;
 	ssize_t got, off;
-	int err = 0;
+	struct stat st;
+	int err;
 
-	while (err == 0 && (got = getdents64(dfd, buf, sizeof(buf))) > 0) {
-		for (off = 0; err == 0 && off < got; off += de->d_reclen) {
+	if (fstat(dfd, &st) == 0 && st.st_size > 0) {
+		for (; from < (unsigned long)st.st_size; from++)
+			if ((err = fn(arg, dfd, fdname(name, from))) == ENOENT)
+				break;
+			else if (err != 0)
+				return err;
+		if (from == (unsigned long)st.st_size)
+			return 0;
+	}
+	while ((got = getdents64(dfd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < got; off += de->d_reclen) {
 			de = (struct dirent64 *)(void *)(buf + off);
-			if (isdigit((unsigned char)de->d_name[0]))
-				err = fn(arg, dfd, de->d_name);
+			/* in number order: those below FROM were seen */
+			if (!isdigit((unsigned char)de->d_name[0]) ||
+			    strtoul(de->d_name, NULL, 10) < from)
+				continue;
+			if ((err = fn(arg, dfd, de->d_name)) != 0 &&
+			    err != ENOENT)
+				return err;
 		}
 		if ((size_t)got + sizeof(*de) + NAME_MAX < sizeof(buf))
-			return err;
+			return 0;
 	}
-	if (err == 0 && got == -1)
-		err = errno;
-	return err;
+	return got == -1 ? errno : 0;
 }
 
 /*
@@ -309,8 +345,7 @@ mark_fd(void *arg, int dfd, const char *name)
 	/* follows the link to the open file; DONT_SYNC: a hung network
 	 * file system does not hang us */
 	if (statx(dfd, name, AT_STATX_DONT_SYNC, STATX_INO, &stx) == -1)
-		return errno == ENOENT ? 0 : errno;	/* ENOENT: closed
-							 * meanwhile */
+		return errno;	/* ENOENT: not open (proc_fds) */
 	mark(m->ps, makedev(stx.stx_dev_major, stx.stx_dev_minor),
 	    stx.stx_ino, m->pid, 'f');
 	return 0;

@@ -38,9 +38,25 @@ time.sleep(60)" >"py.$i" 3>&- &
 	wait_for 100 test -s py.2
 }
 
-# the sleeps of this file have numbers of their own, 301 to 315
+# the sleeps of this file have numbers of their own, 301 to 316
 local_teardown() {
-	pkill -x -f "sleep 3(0[1-9]|1[0-5])" 2>/dev/null || true
+	pkill -x -f "sleep 3(0[1-9]|1[0-6])" 2>/dev/null || true
+	rm -f "/dev/shm/ipckit-gap.$BATS_SUITE_TEST_NUMBER"
+}
+
+# sleep 316 in the background with 0-2 and REDIRS ($1), nothing else:
+# what bats holds is closed first
+bare_sleep() {
+	bash -c 'for fd in /proc/$$/fd/*; do
+		fd=${fd##*/}
+		[ "$fd" -le 2 ] || eval "exec $fd>&-"
+	done 2>/dev/null
+	eval "exec sleep 316 $1"' _ "$1" </dev/null >/dev/null 2>&1 &
+}
+
+# the descriptors of process $1, in order, on one line
+fds_of() {
+	ls "/proc/$1/fd" | sort -n | tr '\n' ' '
 }
 
 @test "map: a shell pipeline a | b | c gives two pipe edges, writer to reader" {
@@ -86,6 +102,38 @@ local_teardown() {
 	printf '%s\n' "$output" | grep -E "$ours" >mine.2
 	cmp mine.1 mine.2
 	pkill -x -f "sleep 315"
+}
+
+@test "who and ls --stale: descriptors in a row, with gaps, without 0: each found once" {
+	local a b c n=ipckit-gap.$BATS_SUITE_TEST_NUMBER
+	mkfifo f g h
+	truncate -s 4K "/dev/shm/$n"
+	# Linux 6.2 and later give their number: those in a row are looked
+	# at by number; from a gap on, the directory is read
+	bare_sleep '3<>f'
+	a=$!
+	bare_sleep '7<>g 12<>h'
+	b=$!
+	bare_sleep "0<&- 5<>h 9</dev/shm/$n"
+	c=$!
+	wait_for 100 has_fd "$a" 3
+	wait_for 100 has_fd "$b" 12
+	wait_for 100 has_fd "$c" 9
+	[ "$(fds_of "$a")" = "0 1 2 3 " ]
+	[ "$(fds_of "$b")" = "0 1 2 7 12 " ]
+	[ "$(fds_of "$c")" = "1 2 5 9 " ]
+	run ipckit who --noheadings ./f ./g ./h "/$n"
+	assert_success
+	assert_line --regexp "^fifo +\\./f +$a +sleep +root +fd 3 rw\$"
+	assert_line --regexp "^fifo +\\./g +$b +sleep +root +fd 7 rw\$"
+	assert_line --regexp "^fifo +\\./h +$b +sleep +root +fd 12 rw\$"
+	assert_line --regexp "^fifo +\\./h +$c +sleep +root +fd 5 rw\$"
+	assert_line --regexp "^shm +/$n +$c +sleep +root +fd 9 r\$"
+	[ "${#lines[@]}" -eq 5 ]
+	# the stale checks of the tools look the same way (proc_fds)
+	run ipc-shm ls --stale -v -o name --noheadings
+	assert_line "ipc-shm: ls /$n: not stale: open in pid $c (sleep)"
+	kill "$a" "$b" "$c"
 }
 
 @test "map --json and --dot: the same edges, valid JSON, and a DOT file that dot draws" {
