@@ -9,8 +9,9 @@
 # where absolute figures drift 5-30% between runs on a shared machine.
 #
 #   bench_group "title" [ROUNDS]
-#   bench_case  "label" 'shell command'   (run by sh -c, output discarded,
-#                                          timed by bench/src/tm.c)
+#   bench_case  "label" 'shell command'   (output discarded, timed by
+#                                          bench/src/tm.c: plain words are
+#                                          run straight, the rest by sh -c)
 #   bench_run
 #
 # With BENCH_RESULTS set (bench/run.sh sets it), each group is also a
@@ -40,7 +41,7 @@ bench_run() {
 		while [ "$i" -lt "$_bg_n" ]; do
 			c=$(( (i + r) % _bg_n + 1 ))
 			cmd=$(cat "$_bg_dir/cmd.$c")
-			# bench/src/tm.c: the time of sh -c "$cmd" alone
+			# bench/src/tm.c: the time of "$cmd" alone
 			"$BB/tm" "$_bg_dir/t.$c" "$cmd" >/dev/null 2>"$_bg_dir/err.$c" ||
 			    { echo "bench: case '$(cat "$_bg_dir/label.$c")' failed:" >&2; cat "$_bg_dir/err.$c" >&2; }
 			i=$((i + 1))
