@@ -125,6 +125,8 @@ long long enum_(const char *, const char *, long long, long long);
 mode_t	 emode(const char *);
 const char *fmt_size(char *, size_t, uint64_t);
 const char *fmt_dur(char *, size_t, long long);
+#define FMT_UINT	21	/* 18446744073709551615 and its NUL */
+const char *fmt_uint(char *, unsigned long long);
 
 /* ---- sysctl.c: kernel settings, for messages that name a limit -------- */
 

@@ -456,6 +456,8 @@ struct pool {
 
 struct block {				/* what one block of processes gave */
 	size_t		 seq;
+	struct scan	*by;		/* in the scan of the thread that
+					 * took it: */
 	size_t		 proc0, nprocs, ref0, nrefs, unseen0, nunseen;
 };
 
@@ -501,6 +503,7 @@ work(void *arg)
 		    sizeof(*w->blocks));
 		bl = &w->blocks[w->nblocks++];
 		bl->seq = seq;
+		bl->by = s;
 		bl->proc0 = s->nprocs;
 		bl->ref0 = s->nrefs;
 		bl->unseen0 = s->unseen;
@@ -541,21 +544,16 @@ static void
 merge(struct scan *s, struct pool *p, struct worker *w, size_t n)
 {
 	size_t b, i, np = 0, nr = 0, nu = 0;
-	struct block **order;
-	struct scan **by;
-	struct block *bl;
+	struct block **order, *bl;
 	struct ref *r;
 
 	order = ecalloc(p->nblocks + 1, sizeof(*order));
-	by = ecalloc(p->nblocks + 1, sizeof(*by));
 	for (i = 0; i < n; i++) {
 		np += w[i].s.nprocs;
 		nr += w[i].s.nrefs;
 		nu += w[i].s.unseen;
-		for (b = 0; b < w[i].nblocks; b++) {
+		for (b = 0; b < w[i].nblocks; b++)
 			order[w[i].blocks[b].seq] = &w[i].blocks[b];
-			by[w[i].blocks[b].seq] = &w[i].s;
-		}
 	}
 	s->capprocs = s->nprocs + np + 1;
 	s->procs = ereallocarray(s->procs, s->capprocs, sizeof(*s->procs));
@@ -569,16 +567,16 @@ merge(struct scan *s, struct pool *p, struct worker *w, size_t n)
 		/* a block of processes that all ended has none: a thread
 		 * that never found one has no array at all */
 		if (bl->nprocs > 0)
-			memcpy(s->procs + s->nprocs, by[b]->procs +
+			memcpy(s->procs + s->nprocs, bl->by->procs +
 			    bl->proc0, bl->nprocs * sizeof(*s->procs));
 		for (i = 0; i < bl->nrefs; i++) {
 			r = &s->refs[s->nrefs++];
-			*r = by[b]->refs[bl->ref0 + i];
+			*r = bl->by->refs[bl->ref0 + i];
 			r->pi = r->pi - bl->proc0 + s->nprocs;
 		}
 		s->nprocs += bl->nprocs;
 		if (bl->nunseen > 0)
-			memcpy(s->unseenpids + s->unseen, by[b]->unseenpids +
+			memcpy(s->unseenpids + s->unseen, bl->by->unseenpids +
 			    bl->unseen0, bl->nunseen * sizeof(*s->unseenpids));
 		s->unseen += bl->nunseen;
 	}
@@ -589,7 +587,6 @@ merge(struct scan *s, struct pool *p, struct worker *w, size_t n)
 		free(w[i].blocks);
 	}
 	free(order);
-	free(by);
 }
 
 /* start the helpers, W[1..N): how many threads there are now */
@@ -1698,21 +1695,15 @@ static void
 end_text(const struct map *m, size_t r)
 {
 	const struct ref *x = &m->s->refs[r];
-	char num[24], *p = num + sizeof(num);
-	unsigned n;
+	char num[FMT_UINT];
 
 	fputs_unlocked(proc_label(m, r), stdout);
 	if (x->fd < 0) {
 		fputs_unlocked(" map", stdout);
 		return;
 	}
-	*--p = '\0';
-	n = (unsigned)x->fd;
-	do
-		*--p = (char)('0' + n % 10);
-	while ((n /= 10) != 0);
 	fputs_unlocked(" fd ", stdout);
-	fputs_unlocked(p, stdout);
+	fputs_unlocked(fmt_uint(num, (unsigned)x->fd), stdout);
 }
 
 static void

@@ -79,19 +79,6 @@ proc_close(struct procwalk *w)
 	close(w->fd);
 }
 
-/* "N" for descriptor FD into BUF of 16 */
-static const char *
-fdname(char *buf, unsigned long fd)
-{
-	char *p = buf + 15;
-
-	*p = '\0';
-	do
-		*--p = (char)('0' + fd % 10);
-	while ((fd /= 10) != 0 && p > buf);
-	return p;
-}
-
 /*
  * FN(ARG, DFD, NAME) for each descriptor in DFD, an open /proc/PID/fd
  * (left open), until FN returns an errno other than ENOENT (the
@@ -111,7 +98,7 @@ fdname(char *buf, unsigned long fd)
 int
 proc_fds(int dfd, int (*fn)(void *, int, const char *), void *arg)
 {
-	char buf[8192], name[16];
+	char buf[8192], name[FMT_UINT];
 	struct dirent64 *de;
 	unsigned long from = 0;
 	ssize_t got, off;
@@ -120,7 +107,7 @@ proc_fds(int dfd, int (*fn)(void *, int, const char *), void *arg)
 
 	if (fstat(dfd, &st) == 0 && st.st_size > 0) {
 		for (; from < (unsigned long)st.st_size; from++)
-			if ((err = fn(arg, dfd, fdname(name, from))) == ENOENT)
+			if ((err = fn(arg, dfd, fmt_uint(name, from))) == ENOENT)
 				break;
 			else if (err != 0)
 				return err;

@@ -262,6 +262,20 @@ fmt_size(char *buf, size_t len, uint64_t n)
 	return buf;
 }
 
+/* the decimal digits of N, at the end of BUF (FMT_UINT bytes): for
+ * loops that print numbers by the thousand, where snprintf shows */
+const char *
+fmt_uint(char *buf, unsigned long long n)
+{
+	char *p = buf + FMT_UINT - 1;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + n % 10);
+	while ((n /= 10) != 0);
+	return p;
+}
+
 /* "1:02:03" or "2.3s" */
 const char *
 fmt_dur(char *buf, size_t len, long long ms)

@@ -4,7 +4,7 @@
  * CLOCK_MONOTONIC).  Exit status: CMD's, or 125 when tm itself failed.
  * A CMD of plain words ("lsof -n", "ipckit map") is run the way a shell
  * runs it, by execvp(3) in the child; any other (quotes, redirections,
- * pipes, variables) by sh -c.  The shell is an exec of its own, 0.7 ms
+ * pipes, variables) by sh -c.  The shell is an exec of its own, 0.9 ms
  * on the machine the figures come from: as much as a tenth of the
  * fastest cases.  The harness timed with two date(1) processes and a
  * cat(1) before, for the same reason.
@@ -47,11 +47,10 @@ int
 main(int argc, char *argv[])
 {
 	char *av[64], *cmd;
-	int plain;
 	long long t0, t1;
+	int plain, st;
 	pid_t pid;
 	FILE *fp;
-	int st;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: tm file command\n");
